@@ -1,0 +1,116 @@
+"""Bytes to text: BOMs, strict UTF-8, then a detected legacy encoding; binary data is rejected."""
+
+from __future__ import annotations
+
+import codecs
+
+from pydantic import Field
+
+from cleaners.edits import Edit, StageResult
+from cleaners.options import Options
+
+STAGE = "decode"
+
+# (BOM, codec) — UTF-32 first: its little-endian BOM starts with UTF-16's.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Magic numbers of common binary formats a scraper may save with a text name.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"PK\x03\x04", "zip"),
+    (b"\x1f\x8b", "gzip"),
+    (b"%PDF-", "pdf"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"\x7fELF", "elf"),
+    (b"RIFF", "riff"),
+    (b"\x00\x00\x01\x00", "ico"),
+    (b"OggS", "ogg"),
+    (b"ID3", "mp3"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+)
+
+
+class DecodeOptions(Options):
+    detect_legacy: bool  # try charset-normalizer when strict UTF-8 fails
+    max_control_share: float = Field(ge=0, le=1)  # share of C0 controls/NULs that marks data as binary
+    sniff_bytes: int = Field(gt=0)  # how many leading bytes the binary check looks at
+    utf16_nul_share: float = Field(ge=0, le=1)  # NULs on one byte parity that mark BOM-less UTF-16
+
+
+def _binary_kind(data: bytes, opts: DecodeOptions) -> str | None:
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    head = data[: opts.sniff_bytes]
+    if not head:
+        return None
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    if controls / len(head) > opts.max_control_share:
+        return "control-bytes"
+    return None
+
+
+def _bomless_utf16(data: bytes, opts: DecodeOptions) -> str | None:
+    """Guess UTF-16 without a BOM from NULs concentrated on one byte parity (ASCII-heavy text)."""
+    head = data[: opts.sniff_bytes]
+    if len(head) < 4 or len(head) % 2:
+        head = head[: len(head) - len(head) % 2]
+    if len(head) < 4:
+        return None
+    half = len(head) // 2
+    even_nul = head[0::2].count(0) / half
+    odd_nul = head[1::2].count(0) / half
+    if odd_nul >= opts.utf16_nul_share and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul >= opts.utf16_nul_share and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _audit(encoding: str, how: str) -> list[Edit]:
+    return [Edit(STAGE, f"decode:{how}", 0, 0, "", encoding)]
+
+
+def decode_bytes(data: bytes, opts: DecodeOptions) -> StageResult:
+    """Decode ``data``; the result's ``info['encoding']`` names the codec, ``reject`` says why not."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as exc:
+                return StageResult("", reject=("undecodable", f"{codec} BOM but invalid data: {exc.reason}"))
+            return StageResult(text, _audit(codec, "bom"), info={"encoding": codec})
+    guess16 = _bomless_utf16(data, opts)
+    if guess16:
+        try:
+            text = data.decode(guess16)
+        except UnicodeDecodeError:
+            pass
+        else:
+            return StageResult(text, _audit(guess16, "utf16-nul-pattern"), info={"encoding": guess16})
+    kind = _binary_kind(data, opts)
+    if kind:
+        return StageResult("", reject=("binary", f"looks like {kind} data, not text"))
+    try:
+        return StageResult(data.decode("utf-8"), info={"encoding": "utf-8"})
+    except UnicodeDecodeError as exc:
+        utf8_error = f"invalid UTF-8 at byte {exc.start}"
+    if opts.detect_legacy:
+        from charset_normalizer import from_bytes  # imported lazily: only needed for legacy files
+
+        best = from_bytes(data).best()
+        if best is not None and best.encoding:
+            text = str(best)
+            return StageResult(text, _audit(best.encoding, "detected"), info={"encoding": best.encoding})
+    return StageResult("", reject=("undecodable", utf8_error))

@@ -1,0 +1,1 @@
+"""textwash orchestration: configuration, input/output, the Prefect flow and the CLI."""

@@ -1,0 +1,141 @@
+"""The ``textwash`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from flows.config import ConfigError, Settings, load_settings, parse_override
+
+EXIT_OK, EXIT_RUNTIME, EXIT_USAGE = 0, 1, 2
+
+
+def _settings(config: tuple[str, ...], sets: tuple[str, ...], extra: list[dict[str, Any]]) -> Settings:
+    try:
+        overrides = [parse_override(s) for s in sets] + extra
+        return load_settings([Path(c) for c in config], overrides)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="textwash")
+def cli() -> None:
+    """textwash: clean, repair and deduplicate scraped news text into an audited corpus."""
+
+
+def _summary(report: dict[str, Any], out: Path, seconds: float) -> str:
+    c = report["counts"]
+    lines = [
+        f"textwash: {c.get('input', 0)} documents in {seconds:.1f}s → {out}",
+        f"  kept {c.get('kept', 0)}, duplicates {c.get('duplicates_exact', 0)} exact + "
+        f"{c.get('duplicates_near', 0)} near in {c.get('clusters', 0)} clusters, rejected {c.get('rejected', 0)}",
+    ]
+    if report.get("reject_reasons"):
+        reasons = ", ".join(f"{k} {v}" for k, v in report["reject_reasons"].items())
+        lines.append(f"  reject reasons: {reasons}")
+    if report.get("docs_changed_by_stage"):
+        changed = ", ".join(f"{k} {v}" for k, v in sorted(report["docs_changed_by_stage"].items()))
+        lines.append(f"  documents changed per stage: {changed}")
+    return "\n".join(lines)
+
+
+class _Progress:
+    """A rich progress bar over shard tasks, shown only on a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.bar = None
+        if enabled and sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            self.bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), transient=True)
+            self.task = self.bar.add_task("shards", total=None)
+
+    def __enter__(self) -> _Progress:
+        if self.bar:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.bar:
+            self.bar.stop()
+
+    def __call__(self, step: str, n: int) -> None:
+        if not self.bar:
+            return
+        if step == "total":
+            self.bar.update(self.task, total=n)
+        else:
+            self.bar.update(self.task, advance=n, description=step)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder.")
+@click.option("--config", "-c", multiple=True, type=click.Path(dir_okay=False),
+              help="TOML file overlaid on config/default.toml (repeatable).")
+@click.option("--set", "sets", multiple=True, metavar="SECTION.KEY=VALUE", help="Override one setting.")
+@click.option("--workers", "-w", type=click.IntRange(min=0), help="Worker processes (0 = all cores).")
+@click.option("--verbose", "-v", is_flag=True, help="Show Prefect's INFO lines.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+def clean(inputs: tuple[str, ...], out: Path, config: tuple[str, ...], sets: tuple[str, ...],
+          workers: int | None, verbose: bool, no_progress: bool) -> None:
+    """Clean INPUTs (folders, .txt/.md/.jsonl/.jsonl.gz files, or - for JSONL on stdin) into OUT."""
+    extra: list[dict[str, Any]] = []
+    if workers is not None:
+        extra.append({"run": {"workers": workers}})
+    settings = _settings(config, sets, extra)
+    for arg in inputs:
+        if arg != "-" and not Path(arg).exists():
+            raise click.UsageError(f"input not found: {arg}")
+    if out.exists() and not out.is_dir():
+        raise click.UsageError(f"--out {out} exists and is not a folder")
+
+    from flows.prefect_env import configure
+
+    configure(verbose)
+    from flows.flow import run_local
+    from flows.inputs import InputError
+
+    started = time.perf_counter()
+    try:
+        with _Progress(settings.run.progress and not no_progress) as progress:
+            report = run_local(list(inputs), out, settings, progress)
+    except InputError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(_summary(report, out, time.perf_counter() - started), err=True)
+
+
+@cli.command("config")
+@click.option("--config", "-c", multiple=True, type=click.Path(dir_okay=False))
+@click.option("--set", "sets", multiple=True, metavar="SECTION.KEY=VALUE")
+def show_config(config: tuple[str, ...], sets: tuple[str, ...]) -> None:
+    """Validate and print the effective configuration as JSON."""
+    click.echo(json.dumps(_settings(config, sets, []).dump(), indent=2))
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(EXIT_RUNTIME)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE if isinstance(exc, click.UsageError | click.BadParameter) else exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence: a message, exit 1
+        click.echo(f"textwash: error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EXIT_RUNTIME)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""Per-document composition of the cleaners, built once per process from the settings."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xxhash
+
+from cleaners.boilerplate import BoilerplateRules, strip_boilerplate
+from cleaners.decode import decode_bytes
+from cleaners.edits import Edit, StageResult
+from cleaners.encoding import fix_encoding
+from cleaners.fragments import Glossary, repair_fragments
+from cleaners.language import detect_language
+from cleaners.minhash import exact_key, shingle_hashes, signature
+from cleaners.whitespace import normalize_whitespace
+from flows.config import Settings, config_dir
+from flows.documents import RawDoc, Reject
+
+
+@dataclass(slots=True)
+class Doc:
+    """A document between stages, with everything the audit needs."""
+
+    id: str
+    source: str
+    site: str
+    meta: dict[str, Any]
+    text: str
+    edits: list[dict[str, Any]] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "source": self.source, "site": self.site, "meta": self.meta,
+            "text": self.text, "edits": self.edits, "info": self.info,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Doc:
+        return cls(**data)
+
+    def take(self, result: StageResult) -> None:
+        self.text = result.text
+        self.edits.extend(e.to_json() for e in result.edits)
+        self.info.update(result.info)
+
+    def reject(self, reason: str, detail: str) -> Reject:
+        return Reject(self.id, self.source, reason, detail, self.edits, self.info)
+
+
+def line_key(line: str) -> str:
+    """Key of a line for cross-document repetition counts."""
+    return xxhash.xxh3_64_hexdigest(line.strip().casefold().encode("utf-8", "surrogatepass"))
+
+
+def load_rules_file(path: Path) -> dict[str, Any]:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def load_glossary(folder: Path, target: str = "en") -> Glossary:
+    tables = {}
+    for file in sorted(folder.glob(f"*-{target}.tsv")):
+        tables[file.name.split("-", 1)[0]] = file.read_text(encoding="utf-8")
+    return Glossary.from_tsv(tables)
+
+
+class Pipeline:
+    """The stages in order. ``prepare`` repairs text; ``clean`` strips and repairs content."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.s = settings
+        base = config_dir()
+        self.rules = BoilerplateRules.from_mapping(load_rules_file(base / settings.boilerplate.rules_file))
+        self.glossary = load_glossary(base / settings.fragments.glossary_dir)
+
+    def prepare(self, raw: RawDoc) -> Doc | Reject:
+        """Decode, fix encoding, normalise whitespace."""
+        doc = Doc(raw.id, raw.source, raw.site, raw.meta, "")
+        if raw.data is not None:
+            decoded = decode_bytes(raw.data, self.s.decode)
+            doc.take(decoded)
+            if decoded.reject:
+                return doc.reject(*decoded.reject)
+        else:
+            doc.text = raw.text or ""
+        doc.take(fix_encoding(doc.text, self.s.encoding))
+        doc.take(normalize_whitespace(doc.text, self.s.whitespace))
+        if not doc.text.strip():
+            return doc.reject("empty", "no text left after repair")
+        return doc
+
+    def clean(self, doc: Doc, repeated: frozenset[str]) -> Doc | Reject:
+        """Strip boilerplate, detect the language, repair foreign fragments."""
+        doc.take(strip_boilerplate(doc.text, self.s.boilerplate, self.rules, repeated))
+        lang, prob = detect_language(doc.text, self.s.language)
+        doc.info["lang"] = lang
+        fragments = repair_fragments(doc.text, lang, self.s.fragments, self.glossary)
+        doc.take(fragments)
+        if fragments.reject:
+            return doc.reject(*fragments.reject)
+        if len(doc.text.strip()) < self.s.filter.min_chars:
+            return doc.reject("empty_after_cleaning", "no text left after boilerplate and fragment removal")
+        return doc
+
+    def features(self, doc: Doc) -> tuple[str, np.ndarray]:
+        """Exact-duplicate key and MinHash signature (uint32) of the cleaned text."""
+        sig = signature(shingle_hashes(doc.text, self.s.minhash), self.s.minhash)
+        return exact_key(doc.text), sig.astype(np.uint32)
+
+
+@lru_cache(maxsize=4)
+def pipeline_for(settings_json: str) -> Pipeline:
+    """One :class:`Pipeline` per process and configuration (rules and glossary are loaded once)."""
+    return Pipeline(Settings.model_validate_json(settings_json))
+
+
+__all__ = ["Doc", "Edit", "Pipeline", "line_key", "pipeline_for"]

@@ -1,0 +1,220 @@
+"""Shard-level steps of a run. Plain functions on a work folder: the Prefect flow wraps them in tasks.
+
+Every step reads its inputs from, and writes its outputs atomically to, the work folder, so a step
+that already finished (its output exists) is skipped when a killed run is started again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from flows.atomic import read_jsonl, write_json, write_jsonl
+from flows.config import Settings
+from flows.documents import Reject
+from flows.inputs import Shard, discover, plan_shards, read_shard
+from flows.pipeline import Doc, line_key, pipeline_for
+
+WORK_DIR_NAME = ".textwash-work"
+
+
+@dataclass(frozen=True)
+class Work:
+    """Paths inside one run's work folder."""
+
+    root: Path
+
+    @property
+    def settings(self) -> Path:
+        return self.root / "settings.json"
+
+    @property
+    def plan(self) -> Path:
+        return self.root / "plan.json"
+
+    def prepared(self, i: int) -> Path:
+        return self.root / "prepared" / f"{i:06d}.jsonl"
+
+    def lines(self, i: int) -> Path:
+        return self.root / "lines" / f"{i:06d}.json"
+
+    @property
+    def repeated(self) -> Path:
+        return self.root / "repeated.json"
+
+    def cleaned(self, i: int) -> Path:
+        return self.root / "cleaned" / f"{i:06d}.jsonl"
+
+    def features(self, i: int) -> Path:
+        return self.root / "cleaned" / f"{i:06d}.features.npz"
+
+    @property
+    def dedup(self) -> Path:
+        return self.root / "dedup.json"
+
+
+def run_key(inputs: list[str], settings: Settings) -> str:
+    """Identifies a run: the same inputs (names, sizes, times) and configuration give the same key."""
+    h = hashlib.sha256(json.dumps(settings.dump(), sort_keys=True).encode())
+    for arg in inputs:
+        path = Path(arg)
+        h.update(arg.encode("utf-8", "surrogateescape"))
+        if path.exists():
+            files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+            for file in files:
+                try:
+                    st = file.stat()
+                except OSError:
+                    continue
+                h.update(f"{file}:{st.st_size}:{st.st_mtime_ns}".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()[:16]
+
+
+@lru_cache(maxsize=8)
+def load_settings_json(path: str) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
+def _settings(work: Work) -> Settings:
+    return Settings.model_validate_json(load_settings_json(str(work.settings)))
+
+
+def _plan(work: Work) -> list[Shard]:
+    data = json.loads(work.plan.read_text(encoding="utf-8"))
+    return [Shard.from_json(s) for s in data["shards"]]
+
+
+def plan(inputs: list[str], settings: Settings, work: Work) -> dict[str, Any]:
+    """Find the inputs and cut them into shards; writes ``settings.json`` and ``plan.json``."""
+    if work.plan.exists():
+        return json.loads(work.plan.read_text(encoding="utf-8"))
+    work.root.mkdir(parents=True, exist_ok=True)
+    work.settings.write_text(settings.model_dump_json(), encoding="utf-8")
+    files, skipped = discover(inputs, settings.input, work.root / "inputs" / "stdin.jsonl")
+    shards, problems = plan_shards(files, settings.run.shard_size, work.root, settings.input)
+    data = {
+        "inputs": inputs,
+        "files": len(files),
+        "shards": [s.to_json() for s in shards],
+        "rejects": [r.output() for r in skipped + problems],
+    }
+    write_json(work.plan, data)
+    return data
+
+
+def _reject_record(rej: Reject) -> dict[str, Any]:
+    return {"status": "rejected", **rej.output(), "edits": rej.edits, "info": rej.info}
+
+
+def prepare_shard(work_root: str, index: int) -> dict[str, Any]:
+    """Read, decode and repair one shard; count its lines per site for cross-document boilerplate."""
+    work = Work(Path(work_root))
+    if work.prepared(index).exists() and work.lines(index).exists():
+        return {"shard": index, "skipped": True}
+    settings = _settings(work)
+    pipe = pipeline_for(work.settings.read_text(encoding="utf-8"))
+    shard = _plan(work)[index]
+    records: list[dict[str, Any]] = []
+    lines: dict[str, Counter[str]] = defaultdict(Counter)
+    docs_per_site: Counter[str] = Counter()
+    started = time.perf_counter()
+    for item in read_shard(shard, settings.input):
+        out = item if isinstance(item, Reject) else pipe.prepare(item)
+        if isinstance(out, Reject):
+            records.append(_reject_record(out))
+            continue
+        records.append({"status": "ok", **out.to_json()})
+        docs_per_site[out.site] += 1
+        lines[out.site].update({line_key(ln) for ln in out.text.split("\n") if ln.strip()})
+    write_json(work.lines(index), {"docs": docs_per_site, "lines": {k: dict(v) for k, v in lines.items()}})
+    write_jsonl(work.prepared(index), records)
+    return {"shard": index, "docs": len(records), "seconds": time.perf_counter() - started}
+
+
+def find_repeated_lines(work_root: str, shards: int) -> dict[str, Any]:
+    """Merge the line counts of all shards; lines frequent within a site are boilerplate."""
+    work = Work(Path(work_root))
+    if work.repeated.exists():
+        return {"skipped": True}
+    opts = _settings(work).boilerplate
+    docs: Counter[str] = Counter()
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for i in range(shards):
+        data = json.loads(work.lines(i).read_text(encoding="utf-8"))
+        docs.update(data["docs"])
+        for site, table in data["lines"].items():
+            counts[site].update(table)
+    repeated = {}
+    for site, table in counts.items():
+        need = max(opts.repeat_min_docs, opts.repeat_min_share * docs[site])
+        frequent = sorted(key for key, n in table.items() if n >= need)
+        if frequent:
+            repeated[site] = frequent
+    write_json(work.repeated, repeated)
+    return {"sites": len(repeated), "lines": sum(len(v) for v in repeated.values())}
+
+
+@lru_cache(maxsize=4)
+def _repeated(path: str) -> dict[str, frozenset[str]]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return {site: frozenset(keys) for site, keys in data.items()}
+
+
+def clean_shard(work_root: str, index: int) -> dict[str, Any]:
+    """Strip boilerplate, tag language, repair fragments and compute dedup features for one shard."""
+    work = Work(Path(work_root))
+    if work.cleaned(index).exists() and work.features(index).exists():
+        return {"shard": index, "skipped": True}
+    pipe = pipeline_for(work.settings.read_text(encoding="utf-8"))
+    repeated = _repeated(str(work.repeated))
+    records: list[dict[str, Any]] = []
+    ids: list[str] = []
+    keys: list[str] = []
+    sigs: list[np.ndarray] = []
+    lengths: list[int] = []
+    started = time.perf_counter()
+    for rec in read_jsonl(work.prepared(index)):
+        if rec.pop("status") != "ok":
+            records.append({"status": "rejected", **rec})
+            continue
+        doc = Doc.from_json(rec)
+        out = pipe.clean(doc, repeated.get(doc.site, frozenset()))
+        if isinstance(out, Reject):
+            records.append(_reject_record(out))
+            continue
+        key, sig = pipe.features(out)
+        records.append({"status": "ok", **out.to_json()})
+        ids.append(out.id)
+        keys.append(key)
+        sigs.append(sig)
+        lengths.append(len(out.text))
+    sig_array = np.stack(sigs) if sigs else np.zeros((0, pipe.s.minhash.num_perm), dtype=np.uint32)
+    _save_npz(work.features(index), ids=np.array(ids, dtype=object).astype(str), keys=np.array(keys, dtype="U32"), sigs=sig_array,
+              lengths=np.array(lengths, dtype=np.int64))
+    write_jsonl(work.cleaned(index), records)
+    return {"shard": index, "docs": len(records), "seconds": time.perf_counter() - started}
+
+
+def _save_npz(path: Path, **arrays: np.ndarray) -> None:
+    from flows.atomic import atomic_open
+
+    with atomic_open(path, "wb") as fh:
+        np.savez(fh, **arrays)
+
+
+def dedup(work_root: str, shards: int) -> dict[str, Any]:
+    """Cluster all kept documents of the run (exact, then near-duplicates)."""
+    from flows.dedup import run_dedup
+
+    work = Work(Path(work_root))
+    if work.dedup.exists():
+        return {"skipped": True}
+    return run_dedup([work.features(i) for i in range(shards)], _settings(work), work.dedup)
