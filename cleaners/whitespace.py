@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-import regex
 from pydantic import Field
 
 from cleaners.edits import Edit, StageResult, apply_spans
@@ -29,8 +29,13 @@ class WhitespaceOptions(Options):
     max_blank_lines: int = Field(ge=0)  # consecutive blank lines kept between paragraphs
 
 
+# Cheap standard-library check for anything the character pass may change: two spaces, a space
+# at a line end or start, or an unusual character.
+_MAY_CHANGE = re.compile(f" [ \n]|\n |^ | $|[\r{_ODD_SPACE}{_ZERO_WIDTH}{_C0_C1_CONTROL}{_BIDI_CONTROL}]")
+
+
 @lru_cache(maxsize=8)
-def _char_pass(opts: WhitespaceOptions) -> regex.Pattern[str]:
+def _char_pass(opts: WhitespaceOptions) -> re.Pattern[str]:
     space = f"[ {_ODD_SPACE}]"
     invisible = _ZERO_WIDTH + _C0_C1_CONTROL + (_BIDI_CONTROL if opts.remove_bidi_controls else "")
     parts = [
@@ -39,12 +44,12 @@ def _char_pass(opts: WhitespaceOptions) -> regex.Pattern[str]:
         rf"(?P<trailing>{space}+(?=\r|\n|\Z))",
     ]
     if opts.strip_indentation:
-        parts.append(rf"(?P<indent>(?<=^|\n){space}+)")
+        parts.append(rf"(?P<indent>(?m:^){space}+)")
     if opts.collapse_spaces:
         parts.append(rf"(?P<spaces>{space}{{2,}}|[{_ODD_SPACE}])")
     else:
         parts.append(rf"(?P<spaces>[{_ODD_SPACE}])")
-    return regex.compile("|".join(parts))
+    return re.compile("|".join(parts))
 
 
 _REPLACEMENT = {"crlf": "\n", "invisible": "", "trailing": "", "indent": "", "spaces": " "}
@@ -61,14 +66,14 @@ def _blank_pass(text: str, max_blank: int) -> StageResult:
     keep = "\n" * (max_blank + 1)
     spans = [
         (m.start(), m.end(), keep, "blank-lines")
-        for m in regex.finditer(rf"\n{{{max_blank + 2},}}", text)
-    ]
-    lead = regex.match(r"\n+", text)
-    if lead:
-        spans.append((0, lead.end(), "", "leading-blank-lines"))
-    tail = regex.search(r"\n+\Z", text)
-    if tail:
-        spans.append((tail.start(), tail.end(), "", "trailing-blank-lines"))
+        for m in re.finditer(f"\n{{{max_blank + 2},}}", text)
+    ] if keep + "\n" in text else []
+    if text[:1] == "\n":
+        lead = len(text) - len(text.lstrip("\n"))
+        spans.append((0, lead, "", "leading-blank-lines"))
+    if text[-1:] == "\n":
+        tail = len(text.rstrip("\n"))
+        spans.append((tail, len(text), "", "trailing-blank-lines"))
     return apply_spans(text, STAGE, spans)
 
 
@@ -77,10 +82,11 @@ def normalize_whitespace(text: str, opts: WhitespaceOptions) -> StageResult:
     if not opts.enabled:
         return StageResult(text)
     spans = []
-    for m in _char_pass(opts).finditer(text):
-        kind = m.lastgroup or "spaces"
-        spans.append((m.start(), m.end(), _REPLACEMENT[kind], _RULE[kind]))
-    first = apply_spans(text, STAGE, spans)
+    if _MAY_CHANGE.search(text):
+        for m in _char_pass(opts).finditer(text):
+            kind = m.lastgroup or "spaces"
+            spans.append((m.start(), m.end(), _REPLACEMENT[kind], _RULE[kind]))
+    first = apply_spans(text, STAGE, spans) if spans else StageResult(text)
     second = _blank_pass(first.text, opts.max_blank_lines)
     edits: list[Edit] = first.edits + second.edits
     return StageResult(second.text, edits)
