@@ -9,7 +9,8 @@ Detection, conservative by design:
 
 Left untouched (and not counted as foreign): quoted fragments, fragments in brackets, a fragment
 followed by a bracketed translation (``the word 乌克兰 (Ukraine)``), a fragment after a cue word
-(``the slogan ...``), single letters of alphabetic scripts (symbols such as π), and Titlecase
+(``the slogan ...``), a fragment that is a line of its own (a quoted verse, a
+caption), single letters of alphabetic scripts (symbols such as π), and Titlecase
 words of cased scripts that no glossary knows (probably names).
 
 Repair by policy: ``restore`` from the glossary (longest-match segmentation), else drop;
@@ -20,6 +21,7 @@ the document is rejected as ``mixed_language`` instead.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import regex
@@ -35,6 +37,7 @@ from cleaners.scripts import (
     allowed_scripts,
     foreign_run_pattern,
     may_have_foreign,
+    own_script_pattern,
     script_of,
 )
 from cleaners.stopwords import STOPWORDS, _words
@@ -103,8 +106,18 @@ def _sentence_start(text: str, pos: int) -> bool:
     return ch in ".!?\n"
 
 
-def _exempt(text: str, start: int, end: int) -> str | None:
-    """Why the fragment must stay as it is, or None."""
+def _exempt(text: str, start: int, end: int, own_script: regex.Pattern[str] | None = None) -> str | None:
+    """Why the fragment must stay as it is, or None.
+
+    With ``own_script`` (letters of the document's scripts), a fragment on a line with no such
+    letters is exempt as a line of its own.
+    """
+    if own_script is not None:
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        rest = text[line_start:start] + text[end : len(text) if line_end < 0 else line_end]
+        if not own_script.search(rest):
+            return "own-line"
     _, before = _prev_char(text, start)
     j, after = _next_char(text, end)
     if after in ",.!?;:" and j + 1 < len(text) and text[j + 1] in CLOSE:
@@ -133,13 +146,14 @@ def _script_fragments(
 ) -> tuple[list[_Fragment], list[tuple[int, int, str]]]:
     found: list[_Fragment] = []
     kept: list[tuple[int, int, str]] = []
+    own = own_script_pattern(allowed_scripts(lang))
     for m in foreign_run_pattern(allowed_scripts(lang)).finditer(text):
         script = script_of(m.group())
         letters = sum(ch.isalpha() for ch in m.group())
         if script not in UNSPACED and letters < opts.min_alphabetic_letters:
             kept.append((m.start(), m.end(), "symbol"))
             continue
-        why = _exempt(text, m.start(), m.end())
+        why = _exempt(text, m.start(), m.end(), own)
         if why:
             kept.append((m.start(), m.end(), why))
             continue
@@ -148,20 +162,33 @@ def _script_fragments(
 
 
 def _latin_fragments(text: str, lang: str, opts: FragmentOptions) -> list[_Fragment]:
+    """Clauses in another Latin-script language: function words first, then langdetect."""
     own = STOPWORDS.get(lang)
     if own is None:
         return []
-    others = {code: words - own for code, words in STOPWORDS.items() if code != lang}
+    others = [words - own for code, words in STOPWORDS.items() if code != lang]
+    tokens = text.casefold().split()
+    vocabulary = set(tokens)
+    if max(len(vocabulary & sw) for sw in others) < opts.latin_min_foreign_stopwords:
+        return []  # cheap whole-document check: no other language's function words at all
+    counts = Counter(tokens)
+    own_uses = sum(counts[w] for w in vocabulary & own)
+    if max(sum(counts[w] for w in vocabulary & sw) for sw in others) * 2 > own_uses:
+        return []  # another language's function words are common: the document's language is in doubt
     detect_opts = LanguageOptions(seed=opts.seed, sample_chars=10_000, min_letters=0, min_probability=0.0)
     found: list[_Fragment] = []
     for m in _CLAUSE.finditer(text):
-        words = [w.casefold() for w in _WORD.findall(m.group())]
-        if len(words) < opts.latin_min_words:
+        raw = _WORD.findall(m.group())
+        if len(raw) < opts.latin_min_words:
             continue
+        words = [w.casefold() for w in raw]
         if sum(w in own for w in words) / len(words) > opts.latin_max_own_stopword_share:
             continue
-        if max(sum(w in sw for w in words) for sw in others.values()) < opts.latin_min_foreign_stopwords:
+        if max(sum(w in sw for w in words) for sw in others) < opts.latin_min_foreign_stopwords:
             continue
+        content = [w for w, f in zip(raw, words, strict=True) if not any(f in s for s in STOPWORDS.values())]
+        if content and sum(w[:1].isupper() for w in content) * 2 >= len(content):
+            continue  # mostly Titlecase: a name or a title (``Knights of the Zodiac``)
         start = m.start() + len(m.group()) - len(m.group().lstrip())
         end = m.start() + len(m.group().rstrip())
         if _exempt(text, start, end):
@@ -169,6 +196,9 @@ def _latin_fragments(text: str, lang: str, opts: FragmentOptions) -> list[_Fragm
         other, prob = detect_language(text[start:end], detect_opts)
         if other not in ("und", lang) and prob >= opts.latin_min_probability:
             found.append(_Fragment(start, end, f"Latin:{other}", (other,)))
+    letters = sum(f.end - f.start for f in found)
+    if found and letters > opts.max_foreign_share * len(text):
+        return []  # so much "foreign" text that the document's language itself is in doubt
     return found
 
 

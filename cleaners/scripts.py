@@ -53,8 +53,14 @@ def foreign_run_pattern(allowed: tuple[str, ...]) -> regex.Pattern[str]:
     """Runs of letters outside ``allowed`` scripts, words joined by single spaces, hyphens or apostrophes."""
     excluded = "".join(rf"\p{{Script={s}}}" for s in allowed)
     letter = rf"[\p{{L}}\p{{M}}--[{excluded}\p{{Common}}\p{{Inherited}}]]"
-    word = rf"{letter}[\p{{L}}\p{{M}}--[{excluded}]]*"
+    word = rf"\p{{M}}*{letter}[\p{{L}}\p{{M}}--[{excluded}]]*"
     return regex.compile(rf"(?V1){word}(?:[ \-'’·]{word})*")
+
+
+@lru_cache(maxsize=64)
+def own_script_pattern(allowed: tuple[str, ...]) -> regex.Pattern[str]:
+    """A letter of one of the ``allowed`` scripts."""
+    return regex.compile("[" + "".join(rf"\p{{Script={s}}}" for s in allowed) + "]")
 
 
 def script_of(fragment: str) -> str:

@@ -38,8 +38,8 @@ STOPWORDS: dict[str, frozenset[str]] = {
         " quando onde isso este esta"
     ),
     "it": _words(
-        "il lo la gli le dei delle degli del della un una e è in che per con si suo sua al"
-        " alla nel nella sono stato anche più come ma non questo questa tra fra dopo ha hanno"
+        "il lo la gli le dei delle degli del della un una e è in che con si suo sua al"
+        " alla nel nella sono stato anche più ma non questo questa tra fra dopo ha hanno"
         " detto secondo"
     ),
     "nl": _words(
