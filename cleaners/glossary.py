@@ -16,6 +16,14 @@ LANGUAGES_OF_SCRIPT: dict[str, tuple[str, ...]] = {
 
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’\-][\p{L}\p{M}\p{N}]+)*")
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+_UKRAINIAN = regex.compile(r"[іїєґ]")
+# Grammatical endings glued to words that a lookup may strip (Korean particles).
+_PARTICLES: dict[str, tuple[str, ...]] = {
+    "ko": ("에서는", "에서", "으로", "에게", "까지", "부터", "은", "는", "이", "가", "을", "를", "의", "에",
+           "와", "과", "도", "로"),
+}
+# Grammatical characters of unspaced scripts that a segmentation may skip when no entry covers them.
+_SKIPPABLE: dict[str, frozenset[str]] = {"ja": frozenset("のはがをにでともへ"), "zh": frozenset("的了着")}
 
 
 def _key(text: str) -> str:
@@ -60,22 +68,33 @@ class Glossary:
         letter is covered.
         """
         key = _key(fragment)
-        if _KANA.search(key) and "ja" in langs:
-            langs = ("ja", *(x for x in langs if x != "ja"))
+        for marker, first in ((_KANA, "ja"), (_UKRAINIAN, "uk")):
+            if first in langs and marker.search(key):
+                langs = (first, *(x for x in langs if x != first))
         for lang in langs:
             table = self.entries.get(lang)
             if not table:
                 continue
             if key in table:
                 return table[key], lang
-            pieces = _segment(key, table) if max_pieces else None
+            pieces = (
+                _segment(key, table, _PARTICLES.get(lang, ()), _SKIPPABLE.get(lang, frozenset()))
+                if max_pieces
+                else None
+            )
             if pieces is not None and len(pieces) <= max_pieces:
                 return " ".join(pieces), lang
         return None
 
 
-def _segment(key: str, table: Mapping[str, str]) -> list[str] | None:
-    """Greedy longest-match cover of ``key`` by table entries, spaces and punctuation skipped."""
+def _segment(
+    key: str, table: Mapping[str, str], particles: tuple[str, ...] = (), skippable: frozenset[str] = frozenset()
+) -> list[str] | None:
+    """Greedy longest-match cover of ``key`` by table entries, spaces and punctuation skipped.
+
+    A spaced word may also match with one of ``particles`` stripped from its end; an unknown
+    character in ``skippable`` (a grammatical particle of an unspaced script) is skipped.
+    """
     out: list[str] = []
     pos = 0
     longest = 12
@@ -93,11 +112,22 @@ def _segment(key: str, table: Mapping[str, str]) -> list[str] | None:
                 if cand in table:
                     end = words[n - 1].end()
                     break
+            if end is None and words:
+                word = words[0].group()
+                stems = (word[: -len(p)] for p in particles if word.endswith(p))
+                stem = next((x for x in stems if x in table), None)
+                if stem is not None:
+                    out.append(table[stem])
+                    pos = words[0].end()
+                    continue
         else:
             for length in range(min(longest, len(key) - pos), 0, -1):
                 if key[pos : pos + length] in table:
                     end = pos + length
                     break
+        if end is None and not spaced and ch in skippable and out:
+            pos += 1
+            continue
         if end is None:
             return None
         out.append(table[key[pos:end]])
