@@ -88,7 +88,10 @@ class Glossary:
 
 
 def _segment(
-    key: str, table: Mapping[str, str], particles: tuple[str, ...] = (), skippable: frozenset[str] = frozenset()
+    key: str,
+    table: Mapping[str, str],
+    particles: tuple[str, ...] = (),
+    skippable: frozenset[str] = frozenset(),
 ) -> list[str] | None:
     """Greedy longest-match cover of ``key`` by table entries, spaces and punctuation skipped.
 
