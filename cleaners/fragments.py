@@ -173,7 +173,7 @@ def _latin_fragments(text: str, lang: str, opts: FragmentOptions) -> list[_Fragm
         return []  # cheap whole-document check: no other language's function words at all
     counts = Counter(tokens)
     own_uses = sum(counts[w] for w in vocabulary & own)
-    if max(sum(counts[w] for w in vocabulary & sw) for sw in others) * 2 > own_uses:
+    if max(sum(counts[w] for w in vocabulary & sw) for sw in others) >= own_uses:
         return []  # another language's function words are common: the document's language is in doubt
     detect_opts = LanguageOptions(seed=opts.seed, sample_chars=10_000, min_letters=0, min_probability=0.0)
     found: list[_Fragment] = []
