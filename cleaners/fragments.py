@@ -9,9 +9,9 @@ Detection, conservative by design:
 
 Left untouched (and not counted as foreign): quoted fragments, fragments in brackets, a fragment
 followed by a bracketed translation (``the word 乌克兰 (Ukraine)``), a fragment after a cue word
-(``the slogan ...``), a fragment that is a line of its own (a quoted verse, a
-caption), single letters of alphabetic scripts (symbols such as π), and Titlecase
-words of cased scripts that no glossary knows (probably names).
+(``the slogan ...``), a fragment that is a line of its own (a quoted verse, a caption)
+unless the glossary translates all of it, single letters of alphabetic scripts (symbols such
+as π), and Titlecase words of cased scripts that no glossary knows (probably names).
 
 Repair by policy: ``restore`` from the glossary (longest-match segmentation), else drop;
 ``drop``; or ``mark`` (keep, flag in the audit). Spacing, punctuation and capitalisation around a
@@ -81,6 +81,7 @@ class _Fragment:
     end: int
     script: str  # script name, or "Latin:<lang>" for another Latin-script language
     langs: tuple[str, ...]  # glossaries to try
+    own_line: bool = False  # alone on its line: kept unless the glossary knows all of it
 
 
 def _prev_char(text: str, pos: int, skip: str = " \t") -> tuple[int, str]:
@@ -154,10 +155,11 @@ def _script_fragments(
             kept.append((m.start(), m.end(), "symbol"))
             continue
         why = _exempt(text, m.start(), m.end(), own)
-        if why:
+        if why and why != "own-line":
             kept.append((m.start(), m.end(), why))
             continue
-        found.append(_Fragment(m.start(), m.end(), script, LANGUAGES_OF_SCRIPT.get(script, ())))
+        langs = LANGUAGES_OF_SCRIPT.get(script, ())
+        found.append(_Fragment(m.start(), m.end(), script, langs, own_line=why == "own-line"))
     return found, kept
 
 
@@ -253,7 +255,9 @@ def repair_fragments(text: str, lang: str, opts: FragmentOptions, glossary: Glos
         piece = text[frag.start : frag.end]
         pieces = 0 if frag.script.startswith("Latin") else opts.max_glossary_pieces
         translated = glossary.translate(piece, frag.langs, pieces) if restorable else None
-        if translated is None and opts.keep_names and _looks_like_name(piece, frag.script, text, frag.start):
+        if translated is None and (
+            frag.own_line or (opts.keep_names and _looks_like_name(piece, frag.script, text, frag.start))
+        ):
             counts["kept"] += 1
             continue
         foreign_letters += sum(ch.isalpha() for ch in piece)
