@@ -126,20 +126,39 @@ def needs_fixing(text: str, normalization: str | None = "NFC") -> bool:
     return _mojibake_shape(text)
 
 
+_TOKEN = re.compile(r"\s+|[^\s]+")
+
+
 def _diff_edits(before: str, after: str, rule: str, max_chars: int) -> list[Edit]:
-    if len(before) + len(after) > max_chars:
-        start = 0
-        limit = min(len(before), len(after))
-        while start < limit and before[start] == after[start]:
-            start += 1
-        end_b, end_a = len(before), len(after)
-        while end_b > start and end_a > start and before[end_b - 1] == after[end_a - 1]:
-            end_b -= 1
-            end_a -= 1
+    """Edits turning ``before`` into ``after``: a token-level diff (words and whitespace runs).
+
+    Character-level difflib is quadratic on long mojibake; tokens keep it fast and the edits
+    readable (``cafÃ©`` → ``café``). Beyond ``max_chars`` one edit spans the changed region.
+    """
+    start = 0
+    limit = min(len(before), len(after))
+    while start < limit and before[start] == after[start]:
+        start += 1
+    end_b, end_a = len(before), len(after)
+    while end_b > start and end_a > start and before[end_b - 1] == after[end_a - 1]:
+        end_b -= 1
+        end_a -= 1
+    # widen to token boundaries so the diff compares whole words
+    while start > 0 and not before[start - 1].isspace():
+        start -= 1
+    while end_b < len(before) and end_a < len(after) and not before[end_b].isspace():
+        end_b += 1
+        end_a += 1
+    if (end_b - start) + (end_a - start) > max_chars:
         return [Edit(STAGE, rule, start, end_b, before[start:end_b], after[start:end_a])]
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    old = _TOKEN.findall(before, start, end_b)
+    new = _TOKEN.findall(after, start, end_a)
+    offsets = [start]
+    for tok in old:
+        offsets.append(offsets[-1] + len(tok))
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     return [
-        Edit(STAGE, rule, i1, i2, before[i1:i2], after[j1:j2])
+        Edit(STAGE, rule, offsets[i1], offsets[i2], "".join(old[i1:i2]), "".join(new[j1:j2]))
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
         if tag != "equal"
     ]
