@@ -44,7 +44,9 @@ def _char_class(chars: set[str]) -> str:
     return "[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]"
 
 
-def _build_tables() -> tuple[re.Pattern[str], frozenset[tuple[str, str]], frozenset[str], frozenset[str]]:
+def _build_tables() -> tuple[
+    re.Pattern[str], frozenset[tuple[str, str]], frozenset[str], frozenset[str], frozenset[str]
+]:
     lossy_leads: set[str] = set()
     leads: set[str] = set()
     conts: set[str] = set()
@@ -62,10 +64,10 @@ def _build_tables() -> tuple[re.Pattern[str], frozenset[tuple[str, str]], frozen
             lossy_leads |= _decoded(encoding, b"\xc2\xc3")
     # One fast scan for the union; candidate matches are then checked per encoding in Python.
     pattern = re.compile(f"({_char_class(leads)})(?:[ ?]?({_char_class(conts)})|([ ?]))")
-    return pattern, frozenset(pairs), frozenset(a0_leads), frozenset(lossy_leads)
+    return pattern, frozenset(pairs), frozenset(a0_leads), frozenset(lossy_leads), frozenset(leads)
 
 
-_CANDIDATE, _PAIRS, _A0_LEAD_CHARS, _LOSSY_LEAD_CHARS = _build_tables()
+_CANDIDATE, _PAIRS, _A0_LEAD_CHARS, _LOSSY_LEAD_CHARS, _LEAD_CHARS = _build_tables()
 _SPECIAL = re.compile(
     "[\x80-\x9f\ufffd\x1b"
     + "".join(re.escape(chr(c)) for c in sorted(CONTROL_CHARS))
@@ -164,16 +166,72 @@ def _diff_edits(before: str, after: str, rule: str, max_chars: int) -> list[Edit
     ]
 
 
-def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
-    """Repair mojibake with ftfy; each edit's rule is the fix plan (e.g. ``encode sloppy-windows-1252``).
+_LINE_END = re.compile(r"(\r\n?|\n)")
 
-    ``info['ftfy_plan']`` records the plan for the audit.
+
+# Invisible and odd spaces that, inserted next to mojibake, hide it from ftfy (a no-break space is
+# a UTF-8 continuation character to ftfy, so mojibake right after one is left alone).
+_SPACING_NOISE = re.compile("[\u00a0\u2009\u202f\u200b\u2060\ufeff]")
+
+
+def _retry_without_spacing_noise(
+    line: str, fixed: str, plan: list[tuple[str, str]] | None, config: ftfy.TextFixerConfig
+) -> tuple[str, list[tuple[str, str]] | None]:
+    """Run ftfy again with zero-width characters removed and odd spaces made plain (except a
+    no-break space right after a would-be UTF-8 lead character, which may be part of the
+    mojibake); keep the result only if it leaves no mojibake shape behind."""
+    chars = []
+    for i, ch in enumerate(line):
+        if ch in "\u200b\u2060\ufeff":
+            continue
+        if ch in "\u2009\u202f" or (ch == "\u00a0" and (i == 0 or line[i - 1] not in _LEAD_CHARS)):
+            ch = " "
+        chars.append(ch)
+    retry, retry_plan = ftfy.fix_and_explain("".join(chars), config=config)
+    if _mojibake_shape(retry):
+        return fixed, plan
+    return retry, [*(retry_plan or []), ("transcode", "plain-spaces")]
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their ends (CR, LF, CRLF only: U+0085 is mojibake ftfy repairs, not a line end)."""
+    parts = _LINE_END.split(text)
+    lines = [parts[i] + parts[i + 1] for i in range(0, len(parts) - 1, 2)]
+    return [*lines, parts[-1]] if parts[-1] else lines
+
+
+def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
+    """Repair mojibake with ftfy, line by line like ``ftfy.fix_text``.
+
+    Only lines the gate flags pay for ftfy, and one line that is not mojibake (a character outside
+    the broken encoding) cannot stop the repair of another. Each edit's rule is ftfy's fix plan
+    for its line (e.g. ``ftfy: encode sloppy-windows-1252; decode utf-8``); ``info['ftfy_plan']``
+    lists the distinct plans for the audit.
     """
     if not opts.enabled or (opts.gate and not needs_fixing(text, opts.normalization)):
         return StageResult(text)
-    fixed, plan = ftfy.fix_and_explain(text, config=_ftfy_config(opts))
-    if fixed == text:
+    config = _ftfy_config(opts)
+    out: list[str] = []
+    edits: list[Edit] = []
+    plans: list[str] = []
+    pos = 0
+    for line in _lines(text):
+        if opts.gate and not needs_fixing(line, opts.normalization):
+            out.append(line)
+            pos += len(line)
+            continue
+        fixed, plan = ftfy.fix_and_explain(line, config=config)
+        if _SPACING_NOISE.search(fixed) and _mojibake_shape(fixed):
+            fixed, plan = _retry_without_spacing_noise(line, fixed, plan, config)
+        out.append(fixed)
+        if fixed != line:
+            steps = "; ".join(f"{step} {arg}" for step, arg in (plan or []))
+            if steps not in plans:
+                plans.append(steps)
+            rule = f"ftfy: {steps}" if steps else "ftfy"
+            for e in _diff_edits(line, fixed, rule, opts.max_diff_chars):
+                edits.append(Edit(STAGE, e.rule, e.start + pos, e.end + pos, e.before, e.after))
+        pos += len(line)
+    if not edits:
         return StageResult(text)
-    steps = "; ".join(f"{step} {arg}" for step, arg in (plan or []))
-    rule = f"ftfy: {steps}" if steps else "ftfy"
-    return StageResult(fixed, _diff_edits(text, fixed, rule, opts.max_diff_chars), info={"ftfy_plan": steps})
+    return StageResult("".join(out), edits, info={"ftfy_plan": " | ".join(plans)})
