@@ -44,9 +44,7 @@ def _char_class(chars: set[str]) -> str:
     return "[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]"
 
 
-def _build_tables() -> tuple[
-    re.Pattern[str], frozenset[tuple[str, str]], frozenset[str], frozenset[str], frozenset[str]
-]:
+def _build_tables() -> tuple[re.Pattern[str], frozenset[tuple[str, str]], frozenset[str], frozenset[str]]:
     lossy_leads: set[str] = set()
     leads: set[str] = set()
     conts: set[str] = set()
@@ -64,10 +62,10 @@ def _build_tables() -> tuple[
             lossy_leads |= _decoded(encoding, b"\xc2\xc3")
     # One fast scan for the union; candidate matches are then checked per encoding in Python.
     pattern = re.compile(f"({_char_class(leads)})(?:[ ?]?({_char_class(conts)})|([ ?]))")
-    return pattern, frozenset(pairs), frozenset(a0_leads), frozenset(lossy_leads), frozenset(leads)
+    return pattern, frozenset(pairs), frozenset(a0_leads), frozenset(lossy_leads)
 
 
-_CANDIDATE, _PAIRS, _A0_LEAD_CHARS, _LOSSY_LEAD_CHARS, _LEAD_CHARS = _build_tables()
+_CANDIDATE, _PAIRS, _A0_LEAD_CHARS, _LOSSY_LEAD_CHARS = _build_tables()
 _SPECIAL = re.compile(
     "[\x80-\x9f\ufffd\x1b"
     + "".join(re.escape(chr(c)) for c in sorted(CONTROL_CHARS))
@@ -169,25 +167,18 @@ def _diff_edits(before: str, after: str, rule: str, max_chars: int) -> list[Edit
 _LINE_END = re.compile(r"(\r\n?|\n)")
 
 
-# Invisible and odd spaces that, inserted next to mojibake, hide it from ftfy (a no-break space is
-# a UTF-8 continuation character to ftfy, so mojibake right after one is left alone).
-_SPACING_NOISE = re.compile("[\u00a0\u2009\u202f\u200b\u2060\ufeff]")
+# Invisible characters and thin spaces that, inserted into or next to mojibake, hide it from ftfy.
+# (No-break spaces are left alone: ftfy deliberately treats them as possible mojibake bytes.)
+_SPACING_NOISE = re.compile("[\u2009\u202f\u200b\u2060\ufeff]")
 
 
 def _retry_without_spacing_noise(
     line: str, fixed: str, plan: list[tuple[str, str]] | None, config: ftfy.TextFixerConfig
 ) -> tuple[str, list[tuple[str, str]] | None]:
-    """Run ftfy again with zero-width characters removed and odd spaces made plain (except a
-    no-break space right after a would-be UTF-8 lead character, which may be part of the
-    mojibake); keep the result only if it leaves no mojibake shape behind."""
-    chars = []
-    for i, ch in enumerate(line):
-        if ch in "\u200b\u2060\ufeff":
-            continue
-        if ch in "\u2009\u202f" or (ch == "\u00a0" and (i == 0 or line[i - 1] not in _LEAD_CHARS)):
-            ch = " "
-        chars.append(ch)
-    retry, retry_plan = ftfy.fix_and_explain("".join(chars), config=config)
+    """Run ftfy again with zero-width characters removed and thin spaces made plain; keep the
+    result only if it leaves no mojibake shape behind."""
+    cleaned = _SPACING_NOISE.sub(lambda m: "" if m.group() in "\u200b\u2060\ufeff" else " ", line)
+    retry, retry_plan = ftfy.fix_and_explain(cleaned, config=config)
     if _mojibake_shape(retry):
         return fixed, plan
     return retry, [*(retry_plan or []), ("transcode", "plain-spaces")]
