@@ -127,3 +127,19 @@ def test_gate_off_and_on_give_same_result(opts):
 def test_disabled_stage_is_identity(opts):
     off = opts.model_copy(update={"enabled": False})
     assert fix_encoding("cafÃ©", off).text == "cafÃ©"
+
+
+def test_mojibake_hidden_by_zero_width_and_thin_spaces_is_repaired(opts):
+    orig = "Nesta página você terá sempre a classificação atualizada da NASCAR até a última corrida!"
+    bad = orig.encode("utf-8").decode("macroman").replace(" ", "\u2009", 3).replace(" ", "\u200b ", 2)
+    out = fix_encoding(bad, opts)
+    assert out.text == orig
+    assert any("plain-spaces" in e.rule for e in out.edits)
+
+
+def test_lines_are_repaired_independently(opts):
+    # the first line is legitimately outside windows-1252 (Cyrillic), the second is mojibake
+    text = "Москва, 12 марта.\r\nThe cafÃ© was closed.\nLast line."
+    out = fix_encoding(text, opts)
+    assert out.text == "Москва, 12 марта.\r\nThe café was closed.\nLast line."
+    assert [(e.start, e.before) for e in out.edits] == [(23, "cafÃ©")]
