@@ -173,7 +173,7 @@ def _latin_fragments(text: str, lang: str, opts: FragmentOptions) -> list[_Fragm
     if own is None:
         return []
     others = [words - own for code, words in STOPWORDS.items() if code != lang]
-    tokens = text.casefold().split()
+    tokens = text.lower().split()
     vocabulary = set(tokens)
     if max(len(vocabulary & sw) for sw in others) < opts.latin_min_foreign_stopwords:
         return []  # cheap whole-document check: no other language's function words at all

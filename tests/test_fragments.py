@@ -184,3 +184,20 @@ def test_user_glossary_extends_shipped_one():
     user = Glossary.from_tsv({"zh": "# comment\n鸡尾酒会\tcocktail party\n"})
     assert user.lookup("鸡尾酒会") == "cocktail party"
     assert user.lookup("乌克兰") is None
+
+
+def test_repair_chain_is_idempotent(seed_texts, settings, glossary):
+    def chain(text: str) -> str:
+        text = fix_encoding(text, settings.encoding).text
+        text = normalize_whitespace(text, settings.whitespace).text
+        lang, _ = detect_language(text, settings.language)
+        return repair_fragments(text, lang, settings.fragments, glossary).text
+
+    samples = list(seed_texts.values()) + [
+        CONTEXT + "He accused 乌克兰 of firing, 他说.",
+        CONTEXT + "“鸡尾酒会, the Pantsir systems worked,” he said.",
+        CONTEXT + "Five houses were destroyed, 鸡尾酒会.",
+    ]
+    for text in samples:
+        once = chain(text)
+        assert chain(once) == once
