@@ -193,7 +193,8 @@ def test_repair_chain_is_idempotent(seed_texts, settings, glossary):
         lang, _ = detect_language(text, settings.language)
         return repair_fragments(text, lang, settings.fragments, glossary).text
 
-    samples = list(seed_texts.values()) + [
+    samples = [
+        *seed_texts.values(),
         CONTEXT + "He accused 乌克兰 of firing, 他说.",
         CONTEXT + "“鸡尾酒会, the Pantsir systems worked,” he said.",
         CONTEXT + "Five houses were destroyed, 鸡尾酒会.",
