@@ -58,6 +58,10 @@ _CUES = frozenset(
 _WORD = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*")
 _CLAUSE = regex.compile(r"[^.!?;:\n,“”\"«»()\[\]—–]+")
 _LETTER = regex.compile(r"\p{L}")
+_ABBREVIATION = regex.compile(
+    r"(?:\b(?:\p{Lu}\.)+|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Prof|No|vs|etc|Inc|Ltd|Co|Corp|Jan|Feb"
+    r"|Aug|Sept|Oct|Nov|Dec)\.)$"
+)
 
 
 class FragmentOptions(Options):
@@ -99,12 +103,14 @@ def _next_char(text: str, pos: int, skip: str = " \t") -> tuple[int, str]:
 
 def _sentence_start(text: str, pos: int) -> bool:
     """Whether ``pos`` starts a sentence (after spaces and opening quotes/brackets)."""
-    _, ch = _prev_char(text, pos, " \t" + OPEN)
+    i, ch = _prev_char(text, pos, " \t" + OPEN)
     if ch in "\n":
         return True
     if ch in CLOSE:
         i, _ = _prev_char(text, pos, " \t" + OPEN + CLOSE)
         ch = text[i - 1] if i > 0 else "\n"
+    if ch == "." and _ABBREVIATION.search(text, max(0, i - 12), i):
+        return False  # "the U.S. market", "Mr. Smith"
     return ch in ".!?\n"
 
 
@@ -172,14 +178,14 @@ def _latin_fragments(text: str, lang: str, opts: FragmentOptions) -> list[_Fragm
     own = STOPWORDS.get(lang)
     if own is None:
         return []
-    others = [words - own for code, words in STOPWORDS.items() if code != lang]
+    others = {code: words - own for code, words in STOPWORDS.items() if code != lang}
     tokens = text.lower().split()
     vocabulary = set(tokens)
-    if max(len(vocabulary & sw) for sw in others) < opts.latin_min_foreign_stopwords:
+    if max(len(vocabulary & sw) for sw in others.values()) < opts.latin_min_foreign_stopwords:
         return []  # cheap whole-document check: no other language's function words at all
     counts = Counter(tokens)
     own_uses = sum(counts[w] for w in vocabulary & own)
-    if max(sum(counts[w] for w in vocabulary & sw) for sw in others) >= own_uses:
+    if max(sum(counts[w] for w in vocabulary & sw) for sw in others.values()) >= own_uses:
         return []  # another language's function words are common: the document's language is in doubt
     detect_opts = LanguageOptions(seed=opts.seed, sample_chars=10_000, min_letters=0, min_probability=0.0)
     found: list[_Fragment] = []
@@ -190,11 +196,13 @@ def _latin_fragments(text: str, lang: str, opts: FragmentOptions) -> list[_Fragm
         words = [w.casefold() for w in raw]
         if sum(w in own for w in words) / len(words) > opts.latin_max_own_stopword_share:
             continue
-        if max(sum(w in sw for w in words) for sw in others) < opts.latin_min_foreign_stopwords:
+        hits = {code: sum(w in sw for w in words) for code, sw in others.items()}
+        best = max(hits, key=hits.__getitem__)
+        if hits[best] < opts.latin_min_foreign_stopwords:
             continue
         content = [w for w, f in zip(raw, words, strict=True) if not any(f in s for s in STOPWORDS.values())]
-        if content and sum(w[:1].isupper() for w in content) * 2 >= len(content):
-            continue  # mostly Titlecase: a name or a title (``Knights of the Zodiac``)
+        if best != "de" and content and sum(w[:1].isupper() for w in content) * 2 >= len(content):
+            continue  # mostly Titlecase (and not German, which capitalises nouns): a name or a title
         start = m.start() + len(m.group()) - len(m.group().lstrip())
         end = m.start() + len(m.group().rstrip())
         if _exempt(text, start, end):
