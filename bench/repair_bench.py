@@ -2,7 +2,7 @@
 
 Run by hand from the repository root:
 
-    PYTHONPATH=$PWD /work/venv/bin/python bench/repair_bench.py [--articles ../shared/bench/news/articles.jsonl]
+    PYTHONPATH=$PWD /work/venv/bin/python bench/repair_bench.py [--articles FILE.jsonl]
 
 Damage recipes (deterministic, seeded): mojibake (windows-1252, latin-1, MacRoman, windows-1251,
 double windows-1252; whole document or one span), foreign fragments (words swapped for their
@@ -91,7 +91,7 @@ def fragments(text: str, rng: random.Random) -> tuple[str, int]:
     words = [(lang, en, tr) for lang, pairs in SWAPS.items() for en, tr in pairs]
     rng.shuffle(words)
     n = 0
-    for lang, en, tr in words:
+    for _lang, en, tr in words:
         if n >= rng.randint(2, 5):
             break
         hits = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(en)}(?!\w)", text)]
@@ -111,8 +111,9 @@ def fragments(text: str, rng: random.Random) -> tuple[str, int]:
 def whitespace(text: str, rng: random.Random) -> tuple[str, int]:
     out = []
     for para in text.split("\n"):
-        spaced = "".join(w + rng.choice([" "] * 6 + ["\u00a0", "  ", "\u200b ", " \u2009"]) for w in para.split(" "))
-        out.append(" " * rng.choice([0, 0, 2, 4, 8]) + spaced.rstrip(" \u00a0\u2009") + rng.choice(["", "", " "]))
+        seps = [" "] * 6 + ["\u00a0", "  ", "\u200b ", " \u2009"]
+        spaced = "".join(w + rng.choice(seps) for w in para.split(" ")).rstrip(" \u00a0\u2009")
+        out.append(" " * rng.choice([0, 0, 2, 4, 8]) + spaced + rng.choice(["", "", " "]))
     sep = rng.choice(["\n", "\r\n", "\r"])
     return sep.join(out).replace(sep * 2, sep * rng.choice([2, 3, 5])), 0
 
@@ -176,7 +177,8 @@ def main() -> None:
         frag = repair_fragments(ws.text, lang, settings.fragments, glossary)
         t4 = time.perf_counter()
         bucket = "clean" if kind == "clean" else "damaged"
-        for stage, dt in (("encoding", t1 - t0), ("whitespace", t2 - t1), ("language", t3 - t2), ("fragments", t4 - t3)):
+        steps = (("encoding", t1 - t0), ("whitespace", t2 - t1), ("language", t3 - t2), ("fragments", t4 - t3))
+        for stage, dt in steps:
             timings[bucket][stage].append(dt * 1e6)
         return frag.text, frag.edits, frag.reject[0] if frag.reject else None
 
@@ -208,13 +210,15 @@ def main() -> None:
           f"{'frag inj':>9} {'restored':>9} {'dropped':>8} {'rejected':>9}")
     for name, n, exact, sb, sa, inj, res, drp, rej, _ in rows:
         print(f"{name:22} {n:5d} {exact / n:7.1%} {sb:11.4f} {sa:10.4f} {inj:9d} {res:9d} {drp:8d} {rej:9d}")
-    print(f"false positives on untouched articles (any edit, reject or change): {rows[0][-1]} of {rows[0][1]}")
+    fp = rows[0][-1]
+    print(f"false positives on untouched articles (any edit, reject or change): {fp} of {rows[0][1]}")
     print("\nµs per document per stage (mean / median):")
     for bucket, stages in timings.items():
         parts = [f"{stage} {statistics.mean(v):.0f}/{statistics.median(v):.0f}" for stage, v in stages.items()]
         print(f"  {bucket:8} " + ", ".join(parts))
     mean_len = statistics.mean(len(t) for t in texts)
-    print(f"mean article length {mean_len:.0f} chars; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"mean article length {mean_len:.0f} chars; peak RSS {rss:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -66,6 +66,41 @@ def _build_tables() -> tuple[re.Pattern[str], frozenset[tuple[str, str]], frozen
 
 
 _CANDIDATE, _PAIRS, _A0_LEAD_CHARS, _LOSSY_LEAD_CHARS = _build_tables()
+def _build_punctuation_mojibake() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Three-character mojibake of General Punctuation and currency (U+2000-U+20CF: ’ “ ” – — … €)
+    in each of ftfy's encodings, e.g. MacRoman ``‚Äô`` for ``’``."""
+    table: dict[str, str] = {}
+    for encoding in CHARMAP_ENCODINGS:
+        for cp in range(0x2000, 0x20D0):
+            char = chr(cp)
+            if not char.isprintable():
+                continue
+            try:
+                bad = char.encode("utf-8").decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if len(bad) == 3 and bad.isprintable():
+                table.setdefault(bad, char)
+    leads = {bad[0] for bad in table}
+    return re.compile(f"{_char_class(leads)}..", re.DOTALL), table
+
+
+_PUNCT_LEAD, _PUNCT_MOJIBAKE = _build_punctuation_mojibake()
+
+
+def _fix_punctuation_mojibake(text: str) -> str:
+    """Repair left-over three-character punctuation mojibake that ftfy leaves in mixed lines,
+    only where it stands between ASCII or spaces (inside a longer garble ftfy knows better)."""
+
+    def fix(m: re.Match[str]) -> str:
+        around = text[m.start() - 1 : m.start()] + text[m.end() : m.end() + 1]
+        if all(ch.isascii() or ch.isspace() for ch in around):
+            return _PUNCT_MOJIBAKE.get(m.group(), m.group())
+        return m.group()
+
+    return _PUNCT_LEAD.sub(fix, text)
+
+
 _SPECIAL = re.compile(
     "[\x80-\x9f\ufffd\x1b"
     + "".join(re.escape(chr(c)) for c in sorted(CONTROL_CHARS))
@@ -214,6 +249,10 @@ def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
         fixed, plan = ftfy.fix_and_explain(line, config=config)
         if _SPACING_NOISE.search(fixed) and _mojibake_shape(fixed):
             fixed, plan = _retry_without_spacing_noise(line, fixed, plan, config)
+        if _mojibake_shape(fixed):
+            repunctuated = _fix_punctuation_mojibake(fixed)
+            if repunctuated != fixed:
+                fixed, plan = repunctuated, [*(plan or []), ("apply", "punctuation-mojibake")]
         out.append(fixed)
         if fixed != line:
             steps = "; ".join(f"{step} {arg}" for step, arg in (plan or []))

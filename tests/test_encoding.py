@@ -143,3 +143,11 @@ def test_lines_are_repaired_independently(opts):
     out = fix_encoding(text, opts)
     assert out.text == "Москва, 12 марта.\r\nThe café was closed.\nLast line."
     assert [(e.start, e.before) for e in out.edits] == [(23, "cafÃ©")]
+
+
+def test_macroman_punctuation_in_a_mixed_line_is_repaired(opts):
+    # a line with a real CJK character (not MacRoman-encodable) and MacRoman mojibake of ’ and ”
+    line = "WeWork‚Äôs parent company said ‚ÄúNo comment‚Äù in Tokyo (東京)."
+    out = fix_encoding(line, opts)
+    assert out.text == "WeWork’s parent company said “No comment” in Tokyo (東京)."
+    assert all("punctuation-mojibake" in e.rule for e in out.edits)
