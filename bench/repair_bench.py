@@ -177,7 +177,8 @@ def main() -> None:
         frag = repair_fragments(ws.text, lang, settings.fragments, glossary)
         t4 = time.perf_counter()
         bucket = "clean" if kind == "clean" else "damaged"
-        steps = (("encoding", t1 - t0), ("whitespace", t2 - t1), ("language", t3 - t2), ("fragments", t4 - t3))
+        steps = (("encoding", t1 - t0), ("whitespace", t2 - t1), ("language", t3 - t2),
+                 ("fragments", t4 - t3))
         for stage, dt in steps:
             timings[bucket][stage].append(dt * 1e6)
         return frag.text, frag.edits, frag.reject[0] if frag.reject else None
@@ -214,7 +215,7 @@ def main() -> None:
     print(f"false positives on untouched articles (any edit, reject or change): {fp} of {rows[0][1]}")
     print("\nµs per document per stage (mean / median):")
     for bucket, stages in timings.items():
-        parts = [f"{stage} {statistics.mean(v):.0f}/{statistics.median(v):.0f}" for stage, v in stages.items()]
+        parts = [f"{st} {statistics.mean(v):.0f}/{statistics.median(v):.0f}" for st, v in stages.items()]
         print(f"  {bucket:8} " + ", ".join(parts))
     mean_len = statistics.mean(len(t) for t in texts)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -202,17 +202,27 @@ def _diff_edits(before: str, after: str, rule: str, max_chars: int) -> list[Edit
 _LINE_END = re.compile(r"(\r\n?|\n)")
 
 
-# Invisible characters and thin spaces that, inserted into or next to mojibake, hide it from ftfy.
-# (No-break spaces are left alone: ftfy deliberately treats them as possible mojibake bytes.)
-_SPACING_NOISE = re.compile("[\u2009\u202f\u200b\u2060\ufeff]")
+# Invisible characters and odd spaces that, inserted into or next to mojibake, hide it from ftfy
+# (a no-break space is a UTF-8 continuation character to ftfy, so it leaves mojibake after one alone).
+_SPACING_NOISE = re.compile("[\u00a0\u2009\u202f\u200b\u2060\ufeff]")
 
 
 def _retry_without_spacing_noise(
     line: str, fixed: str, plan: list[tuple[str, str]] | None, config: ftfy.TextFixerConfig
 ) -> tuple[str, list[tuple[str, str]] | None]:
-    """Run ftfy again with zero-width characters removed and thin spaces made plain; keep the
-    result only if it leaves no mojibake shape behind."""
-    cleaned = _SPACING_NOISE.sub(lambda m: "" if m.group() in "\u200b\u2060\ufeff" else " ", line)
+    """Run ftfy again with zero-width characters removed and thin spaces made plain, and a no-break
+    space made plain where mojibake (a lead and a continuation character of one encoding) follows
+    it; keep the result only if it leaves no mojibake shape behind."""
+
+    def plain(m: re.Match[str]) -> str:
+        ch = m.group()
+        if ch == "\u00a0":
+            return " " if (line[m.end() : m.end() + 1], line[m.end() + 1 : m.end() + 2]) in _PAIRS else ch
+        return "" if ch in "\u200b\u2060\ufeff" else " "
+
+    cleaned = _SPACING_NOISE.sub(plain, line)
+    if cleaned == line:
+        return fixed, plan
     retry, retry_plan = ftfy.fix_and_explain(cleaned, config=config)
     if _mojibake_shape(retry):
         return fixed, plan
