@@ -154,5 +154,8 @@ def test_macroman_punctuation_in_a_mixed_line_is_repaired(opts):
 
 
 def test_mojibake_after_a_no_break_space_is_repaired(opts):
-    line = "MADRID\u00a0Ã¢â‚¬â€\u009d Rafael Nadal kept his \u2018calm\u2019, which is in\u00a0Ã¢â‚¬Ëœpoor\u2019 shape."
+    line = (
+        "MADRID\u00a0Ã¢â‚¬â€\u009d Rafael Nadal kept his \u2018calm\u2019,"
+        " which is in\u00a0Ã¢â‚¬Ëœpoor\u2019 shape."
+    )
     assert fix_encoding(line, opts).text == "MADRID — Rafael Nadal kept his ‘calm’, which is in ‘poor’ shape."
