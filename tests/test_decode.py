@@ -110,3 +110,31 @@ def test_binary_is_rejected(data, opts):
 def test_bad_data_after_bom_is_undecodable(opts):
     result = decode_bytes(b"\xef\xbb\xbfok \xff\xfe broken", opts)
     assert result.reject is not None and result.reject[0] == "undecodable"
+
+
+@pytest.mark.parametrize(
+    ("codec", "expected"),
+    [("cp1251", "cp1251"), ("utf-16", "utf-16-le"), ("utf-16-le", "utf-16-le")],
+)
+def test_pipeline_decodes_and_audits_the_encoding(codec, expected, settings):
+    from flows.documents import RawDoc
+    from flows.pipeline import Pipeline
+
+    text = (
+        "Президент Белоруссии Александр Лукашенко заявил, что ракеты были перехвачены системами "
+        "противовоздушной обороны. Он обвинил Украину в провокации."
+        if codec == "cp1251"
+        else "Belarus claims to have shot down Ukrainian missiles, the café said “no comment”."
+    )
+    doc = Pipeline(settings).prepare(RawDoc("x", "x.txt", "", {}, data=text.encode(codec)))
+    assert doc.text == text
+    assert doc.info["encoding"] == expected
+    assert any(e["stage"] == "decode" and e["after"] == expected for e in doc.edits)
+
+
+def test_pipeline_rejects_binary_as_binary(settings):
+    from flows.documents import RawDoc, Reject
+    from flows.pipeline import Pipeline
+
+    out = Pipeline(settings).prepare(RawDoc("x", "x.txt", "", {}, data=b"\x89PNG\r\n\x1a\n" + bytes(300)))
+    assert isinstance(out, Reject) and out.reason == "binary"
