@@ -77,6 +77,7 @@ class FragmentOptions(Options):
     latin_min_foreign_stopwords: int = Field(ge=1)  # function words of the other language in the clause
     latin_max_own_stopword_share: float = Field(ge=0, le=1)  # more of the document's own: not foreign
     latin_min_probability: float = Field(ge=0, le=1)  # langdetect's confidence on the clause
+    latin_max_checks: int = Field(ge=0)  # langdetect runs per document at most (bounds the cost)
     seed: int  # langdetect seed for clause checks
 
 
@@ -189,6 +190,7 @@ def _latin_fragments(text: str, lang: str, opts: FragmentOptions) -> list[_Fragm
         return []  # another language's function words are common: the document's language is in doubt
     detect_opts = LanguageOptions(seed=opts.seed, sample_chars=10_000, min_letters=0, min_probability=0.0)
     found: list[_Fragment] = []
+    checks = 0
     for m in _CLAUSE.finditer(text):
         raw = _WORD.findall(m.group())
         if len(raw) < opts.latin_min_words:
@@ -207,6 +209,9 @@ def _latin_fragments(text: str, lang: str, opts: FragmentOptions) -> list[_Fragm
         end = m.start() + len(m.group().rstrip())
         if _exempt(text, start, end):
             continue
+        if checks >= opts.latin_max_checks:
+            break
+        checks += 1
         other, prob = detect_language(text[start:end], detect_opts)
         if other not in ("und", lang) and prob >= opts.latin_min_probability:
             found.append(_Fragment(start, end, f"Latin:{other}", (other,)))
