@@ -58,6 +58,8 @@ _CUES = frozenset(
 _WORD = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*")
 _CLAUSE = regex.compile(r"[^.!?;:\n,“”\"«»()\[\]—–]+")
 _LETTER = regex.compile(r"\p{L}")
+_ARTICLES = frozenset({"the", "a", "an"})
+_DETERMINERS = _words("the a an this that these those its his her their our")
 _ABBREVIATION = regex.compile(
     r"(?:\b(?:\p{Lu}\.)+|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Prof|No|vs|etc|Inc|Ltd|Co|Corp|Jan|Feb"
     r"|Aug|Sept|Oct|Nov|Dec)\.)$"
@@ -222,6 +224,11 @@ def _latin_fragments(text: str, lang: str, opts: FragmentOptions) -> list[_Fragm
 
 
 def _glue(text: str, start: int, end: int, words: str, sentence: bool) -> str:
+    """The translation fitted into its place: article not doubled, capitalised, spaced."""
+    head, _, rest = words.partition(" ")
+    before = _WORD.findall(text[max(0, start - 12) : start])
+    if rest and before and head.casefold() in _ARTICLES and before[-1].casefold() in _DETERMINERS:
+        words = rest  # "the الحكومة" → "the government", not "the the government"
     if sentence and words[:1].islower():
         words = words[:1].upper() + words[1:]
     if start > 0 and text[start - 1].isalnum():

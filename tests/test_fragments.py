@@ -102,6 +102,8 @@ def test_foreign_line_of_its_own_survives_unless_glossary_knows_it(opts, glossar
         ("The 우크라이나는 delegation left.", "The Ukraine delegation left.", "glossary:ko"),
         ("Officials in واشنطن denied it.", "Officials in Washington denied it.", "glossary:ar"),
         ("The report, 他说, was false.", "The report, he said, was false.", "glossary:zh"),
+        ("He blamed the الحكومة for it.", "He blamed the government for it.", "glossary:ar"),
+        ("He blamed الحكومة for it.", "He blamed the government for it.", "glossary:ar"),
     ],
 )
 def test_restore_from_glossary(damaged, restored, rule, opts, glossary):
