@@ -139,7 +139,8 @@ def _exempt(text: str, start: int, end: int, own_script: regex.Pattern[str] | No
         inner = text[j + 1 : j + 80].split(")" if after == "(" else "]", 1)[0]
         if regex.search(r"\p{Latin}", inner):
             return "translated"
-    words = _WORD.findall(text[max(0, start - 40) : start])[-3:]
+    lead_in = regex.split(r"[.!?;:“”\"«»()\n]", text[max(0, start - 40) : start])[-1]
+    words = _WORD.findall(lead_in)[-2:]  # "the word 乌克兰", "known as X", in the same clause
     if any(w.casefold() in _CUES for w in words):
         return "mentioned"
     return None
