@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from cleaners.encoding import fix_encoding
 from cleaners.fragments import FragmentOptions, Glossary, repair_fragments
@@ -204,3 +207,24 @@ def test_repair_chain_is_idempotent(seed_texts, settings, glossary):
     for text in samples:
         once = chain(text)
         assert chain(once) == once
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .,“”()\n乌克兰他说Путинسلام한국ー́")), max_size=80))
+def test_fragments_never_crash_and_edits_rebuild_the_output(text):
+    from flows.config import load_settings
+
+    settings = load_settings()
+    gloss = load_glossary(config_dir() / "glossary")
+    for policy in ("restore", "drop", "mark"):
+        opts = settings.fragments.model_copy(update={"policy": policy})
+        out = repair_fragments(text, "en", opts, gloss)
+        rebuilt, pos = [], 0
+        for e in sorted(out.edits, key=lambda e: e.start):
+            if e.rule == "quarantine":
+                continue
+            assert text[e.start : e.end] == e.before
+            rebuilt += [text[pos : e.start], e.after]
+            pos = e.end
+        rebuilt.append(text[pos:])
+        assert "".join(rebuilt) == out.text
