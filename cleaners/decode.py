@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import codecs
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from cleaners.edits import Edit, StageResult
+
+if TYPE_CHECKING:
+    from charset_normalizer.models import CharsetMatch
 from cleaners.options import Options
 
 STAGE = "decode"
@@ -15,7 +19,7 @@ STAGE = "decode"
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
@@ -43,6 +47,9 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 
 class DecodeOptions(Options):
     detect_legacy: bool  # try charset-normalizer when strict UTF-8 fails
+    prefer_encodings: list[str]  # among near-equal guesses, the first of these that fits wins
+    prefer_max_chaos: float = Field(ge=0, le=1)  # "near-equal": at most this much more chaos than the best
+    max_chaos: float = Field(ge=0, le=1)  # a best guess messier than this is not text: binary
     max_control_share: float = Field(ge=0, le=1)  # share of C0 controls/NULs that marks data as binary
     sniff_bytes: int = Field(gt=0)  # how many leading bytes the binary check looks at
     utf16_nul_share: float = Field(ge=0, le=1)  # NULs on one byte parity that mark BOM-less UTF-16
@@ -87,7 +94,7 @@ def decode_bytes(data: bytes, opts: DecodeOptions) -> StageResult:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
-                text = data[len(bom) :].decode(codec)
+                text = data[len(bom) :].decode(codec.removesuffix("-sig"))
             except UnicodeDecodeError as exc:
                 return StageResult("", reject=("undecodable", f"{codec} BOM but invalid data: {exc.reason}"))
             return StageResult(text, _audit(codec, "bom"), info={"encoding": codec})
@@ -109,8 +116,24 @@ def decode_bytes(data: bytes, opts: DecodeOptions) -> StageResult:
     if opts.detect_legacy:
         from charset_normalizer import from_bytes  # imported lazily: only needed for legacy files
 
-        best = from_bytes(data).best()
-        if best is not None and best.encoding:
-            text = str(best)
-            return StageResult(text, _audit(best.encoding, "detected"), info={"encoding": best.encoding})
+        matches = list(from_bytes(data))
+        if matches:
+            best = min(matches, key=lambda m: m.chaos)
+            if best.chaos > opts.max_chaos:
+                return StageResult("", reject=("binary", f"no encoding gives text (chaos {best.chaos:.2f})"))
+            encoding, match = _preferred(matches, best, opts)
+            return StageResult(str(match), _audit(encoding, "detected"), info={"encoding": encoding})
     return StageResult("", reject=("undecodable", utf8_error))
+
+
+def _preferred(
+    matches: list[CharsetMatch], best: CharsetMatch, opts: DecodeOptions
+) -> tuple[str, CharsetMatch]:
+    """charset-normalizer ranks look-alike code pages (cp1250 vs cp1252) by noise alone; among
+    guesses about as clean as the best, take the most common web encoding."""
+    close = [m for m in matches if m.chaos <= best.chaos + opts.prefer_max_chaos]
+    for name in opts.prefer_encodings:
+        for m in close:
+            if name in m.could_be_from_charset:
+                return name, m
+    return best.encoding, best

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-import regex
 from pydantic import Field
 
 from cleaners.edits import Edit, StageResult, apply_spans
@@ -29,22 +29,28 @@ class WhitespaceOptions(Options):
     max_blank_lines: int = Field(ge=0)  # consecutive blank lines kept between paragraphs
 
 
+# Cheap standard-library checks for anything a pass may change.
+_MAY_HAVE_INVISIBLE = re.compile(f"[\r{_ZERO_WIDTH}{_C0_C1_CONTROL}{_BIDI_CONTROL}]")
+_MAY_HAVE_SPACING = re.compile(f" [ \n]|\n |^ | $|[{_ODD_SPACE}]")
+
+
 @lru_cache(maxsize=8)
-def _char_pass(opts: WhitespaceOptions) -> regex.Pattern[str]:
-    space = f"[ {_ODD_SPACE}]"
+def _invisible_pass(opts: WhitespaceOptions) -> re.Pattern[str]:
     invisible = _ZERO_WIDTH + _C0_C1_CONTROL + (_BIDI_CONTROL if opts.remove_bidi_controls else "")
-    parts = [
-        r"(?P<crlf>\r\n?)",
-        rf"(?P<invisible>[{invisible}]+)",
-        rf"(?P<trailing>{space}+(?=\r|\n|\Z))",
-    ]
+    return re.compile(rf"(?P<crlf>\r\n?)|(?P<invisible>[{invisible}]+)")
+
+
+@lru_cache(maxsize=8)
+def _space_pass(opts: WhitespaceOptions) -> re.Pattern[str]:
+    space = f"[ {_ODD_SPACE}]"
+    parts = [rf"(?P<trailing>{space}+(?=\n|\Z))"]
     if opts.strip_indentation:
-        parts.append(rf"(?P<indent>(?<=^|\n){space}+)")
+        parts.append(rf"(?P<indent>(?m:^){space}+)")
     if opts.collapse_spaces:
         parts.append(rf"(?P<spaces>{space}{{2,}}|[{_ODD_SPACE}])")
     else:
         parts.append(rf"(?P<spaces>[{_ODD_SPACE}])")
-    return regex.compile("|".join(parts))
+    return re.compile("|".join(parts))
 
 
 _REPLACEMENT = {"crlf": "\n", "invisible": "", "trailing": "", "indent": "", "spaces": " "}
@@ -57,30 +63,41 @@ _RULE = {
 }
 
 
+def _regex_pass(text: str, pattern: re.Pattern[str]) -> StageResult:
+    spans = []
+    for m in pattern.finditer(text):
+        kind = m.lastgroup or "spaces"
+        spans.append((m.start(), m.end(), _REPLACEMENT[kind], _RULE[kind]))
+    return apply_spans(text, STAGE, spans) if spans else StageResult(text)
+
+
 def _blank_pass(text: str, max_blank: int) -> StageResult:
+    spans: list[tuple[int, int, str, str]] = []
+    # Leading and trailing blank lines first: on a tie apply_spans keeps the earlier span.
+    if text[:1] == "\n":
+        spans.append((0, len(text) - len(text.lstrip("\n")), "", "leading-blank-lines"))
+    if text[-1:] == "\n":
+        spans.append((len(text.rstrip("\n")), len(text), "", "trailing-blank-lines"))
     keep = "\n" * (max_blank + 1)
-    spans = [
-        (m.start(), m.end(), keep, "blank-lines")
-        for m in regex.finditer(rf"\n{{{max_blank + 2},}}", text)
-    ]
-    lead = regex.match(r"\n+", text)
-    if lead:
-        spans.append((0, lead.end(), "", "leading-blank-lines"))
-    tail = regex.search(r"\n+\Z", text)
-    if tail:
-        spans.append((tail.start(), tail.end(), "", "trailing-blank-lines"))
+    if keep + "\n" in text:
+        runs = re.finditer(f"\n{{{max_blank + 2},}}", text)
+        spans += [(m.start(), m.end(), keep, "blank-lines") for m in runs]
     return apply_spans(text, STAGE, spans)
 
 
 def normalize_whitespace(text: str, opts: WhitespaceOptions) -> StageResult:
-    """Normalise whitespace. Edits of the blank-line pass refer to the text after the character pass."""
+    """Normalise whitespace in three passes: line ends and invisible characters, spaces, blank lines.
+
+    Each pass's edits refer to the text after the passes before it.
+    """
     if not opts.enabled:
         return StageResult(text)
-    spans = []
-    for m in _char_pass(opts).finditer(text):
-        kind = m.lastgroup or "spaces"
-        spans.append((m.start(), m.end(), _REPLACEMENT[kind], _RULE[kind]))
-    first = apply_spans(text, STAGE, spans)
-    second = _blank_pass(first.text, opts.max_blank_lines)
-    edits: list[Edit] = first.edits + second.edits
-    return StageResult(second.text, edits)
+    edits: list[Edit] = []
+    if _MAY_HAVE_INVISIBLE.search(text):
+        first = _regex_pass(text, _invisible_pass(opts))
+        text, edits = first.text, edits + first.edits
+    if _MAY_HAVE_SPACING.search(text):
+        second = _regex_pass(text, _space_pass(opts))
+        text, edits = second.text, edits + second.edits
+    third = _blank_pass(text, opts.max_blank_lines)
+    return StageResult(third.text, edits + third.edits)
