@@ -28,7 +28,7 @@ from pydantic import Field
 
 from cleaners.boilerplate_rules import BoilerplateRules, MatchStats, Rule
 from cleaners.edits import StageResult, apply_spans
-from cleaners.line_features import LineFeatures, content_stems, line_features
+from cleaners.line_features import LineFeatures, capitalised_share, content_stems, line_features
 from cleaners.options import Options
 from cleaners.stopwords import Stopwords
 
@@ -55,20 +55,29 @@ class BoilerplateOptions(Options):
     pattern_timeout_s: float = Field(gt=0)  # per-line time limit for rule patterns
     length_low: int = Field(ge=1)  # shorter lines are SHORT (decided by context)
     length_high: int = Field(ge=1)  # prose lines at least this long are GOOD outright
+    length_sentence: int = Field(ge=1)  # ... and from this length if they end like a sentence
     stopwords_low: float = Field(ge=0, le=1)  # stopword density for NEARGOOD
     stopwords_high: float = Field(ge=0, le=1)  # stopword density for GOOD
+    stopwords_sentence: float = Field(ge=0, le=1)  # a long line ending like a sentence needs only this
+    stopwords_sample_chars: int = Field(ge=20)  # density of longer lines is measured on their start
+    stopwords_guess_share: float = Field(ge=0, le=1)  # unknown language: best list must cover this share
     short_sentence_words: int = Field(ge=1)  # a short line ending like a sentence with this many words is NEARGOOD
     menu_min_tokens: int = Field(ge=1)  # this many | » › • separators make a line a menu
     capitalised_min_words: int = Field(ge=1)  # capitalised-word runs of at least this many words ...
     capitalised_share: float = Field(ge=0, le=1)  # ... with this share of capitals and no stopwords go
     teaser_max_chars: int = Field(ge=0)  # lines up to this long ending in "..." are teasers
-    block_max_gap: int = Field(ge=0)  # good clusters separated by at most this many bad lines are one block
+    block_max_gap: float = Field(ge=0)  # good clusters separated by at most this much bad weight are one block
+    block_soft_weight: float = Field(ge=0)  # weight of a bad line without rule/menu evidence (hard ones: 1)
     block_keep_share: float = Field(ge=0)  # other blocks stay if at least this share of the main block's chars
+    min_hard_lines: int = Field(ge=0)  # soft signals act only on pages with this many rule/menu/repeated lines
+    barrier_categories: tuple[str, ...]  # rule categories whose line, after the article began, ends it
+    barrier_min_chars: int = Field(ge=0)  # ... once this many characters of good lines came before it
     title_window: int = Field(ge=0)  # lines above the article searched for its headline/subheads
     title_max_words: int = Field(ge=1)
     title_min_shared: int = Field(ge=1)  # content words a title shares with the article body ...
     title_min_share: float = Field(ge=0, le=1)  # ... and as a share of its own content words
     stem_chars: int = Field(ge=3)  # content words are compared on this many leading characters
+    title_body_chars: int = Field(ge=1)  # the article's first characters whose words titles are compared with
     repeat_min_docs: int = Field(ge=2)
     repeat_min_share: float = Field(ge=0, le=1)
     repeat_max_doc_share: float = Field(ge=0, le=1)
@@ -90,37 +99,46 @@ class _Line:
     hard: bool  # BAD by rule/repetition/menu: never rescued by context or as a title
 
 
-def _stoplist(lines: Sequence[str], lang: str | None, stopwords: Stopwords) -> frozenset[str]:
+def _stoplist(lines: Sequence[str], lang: str | None, stopwords: Stopwords, o: BoilerplateOptions) -> frozenset[str]:
+    """The language's stopwords; for an unknown language the best-covering list, if it covers enough."""
     stop = stopwords.get(lang)
     if stop is not None:
         return stop
     sample: list[str] = []
     for line in lines:
-        sample.extend(w.casefold() for w in line.split())
+        sample.extend(line.lower().split())
         if len(sample) > 300:
             break
-    return stopwords.guess(sample)[1]
+    lang, stop = stopwords.guess(sample)
+    if lang is None or sum(map(stop.__contains__, sample)) < o.stopwords_guess_share * len(sample):
+        return frozenset()  # language-independent mode: length and punctuation only
+    return stop
 
 
-def _initial(text: str, f: LineFeatures, o: BoilerplateOptions) -> tuple[str, str]:
+def _initial(text: str, f: LineFeatures, o: BoilerplateOptions, has_stop: bool) -> tuple[str, str]:
     if f.menu_tokens >= o.menu_min_tokens and not (f.sentence_end and f.stop_density >= o.stopwords_low):
         return BAD, "classifier:menu"
+    if f.truncated and f.chars <= o.teaser_max_chars:
+        return BAD, "classifier:teaser"
+    if not has_stop:  # no stopword list for this language: jusText's language-independent mode
+        if f.chars < o.length_low:
+            return SHORT, "classifier:short"
+        return (GOOD if f.chars >= o.length_high else NEARGOOD), "classifier:neargood"
     if (
         f.words >= o.capitalised_min_words
         and f.stop_density == 0
-        and f.cap_share >= o.capitalised_share
         and not f.sentence_end
+        and capitalised_share(text) >= o.capitalised_share
     ):
         return BAD, "classifier:capitalised"
-    if f.truncated and f.chars <= o.teaser_max_chars:
-        return BAD, "classifier:teaser"
     if f.chars < o.length_low:
         if f.sentence_end and f.words >= o.short_sentence_words and f.stop_density >= o.stopwords_low:
             return NEARGOOD, "classifier:neargood"
         return SHORT, "classifier:short"
     if f.stop_density >= o.stopwords_high:
-        return (GOOD if f.chars >= o.length_high else NEARGOOD), "classifier:neargood"
-    if f.stop_density >= o.stopwords_low:
+        long = f.chars >= o.length_high or (f.sentence_end and f.chars >= o.length_sentence)
+        return (GOOD if long else NEARGOOD), "classifier:neargood"
+    if f.stop_density >= o.stopwords_low or (f.sentence_end and f.stop_density >= o.stopwords_sentence):
         return NEARGOOD, "classifier:neargood"
     return BAD, "classifier:low-stopwords"
 
@@ -163,11 +181,13 @@ def _context(items: list[_Line]) -> None:
         it.cls = c
 
 
-def _blocks(items: list[_Line], max_gap: int) -> list[tuple[int, int, int]]:
-    """Clusters of GOOD lines joined across at most ``max_gap`` BAD lines: (first, last, good chars)."""
+def _blocks(items: list[_Line], max_gap: float, soft: float) -> list[tuple[int, int, int]]:
+    """Clusters of GOOD lines joined across gaps of BAD lines weighing at most ``max_gap`` (a line with
+    hard evidence weighs 1, others ``soft``): (first, last, good chars)."""
     blocks: list[tuple[int, int, int]] = []
     start = last = -1
-    chars = gap = 0
+    chars = 0
+    gap = 0.0
     for i, it in enumerate(items):
         if it.cls == GOOD:
             if start < 0:
@@ -175,26 +195,51 @@ def _blocks(items: list[_Line], max_gap: int) -> list[tuple[int, int, int]]:
             elif gap > max_gap:
                 blocks.append((start, last, chars))
                 start, chars = i, 0
-            last, gap = i, 0
+            last, gap = i, 0.0
             chars += it.feats.chars
         elif start >= 0:
-            gap += 1
+            gap += 1.0 if it.hard else soft
     if start >= 0:
         blocks.append((start, last, chars))
     return blocks
 
 
-def _keep_titles(items: list[_Line], first: int, body: set[str], stop: frozenset[str], o: BoilerplateOptions) -> None:
+def _cut_at_barrier(items: list[_Line], o: BoilerplateOptions) -> None:
+    """A comment-section heading after the article (``barrier_categories``) ends it: all below goes."""
+    if not o.barrier_categories:
+        return
+    marks = tuple(f"rule:{c}:" for c in o.barrier_categories)
+    good = 0
+    for j, it in enumerate(items):
+        if it.cls == GOOD:
+            good += it.feats.chars
+        elif good >= o.barrier_min_chars and it.why.startswith(marks):
+            reason = "classifier:after-" + it.why.split(":")[1]
+            for later in items[j + 1 :]:
+                if later.cls == GOOD or not later.hard:
+                    later.cls, later.why, later.hard = BAD, reason, True
+            return
+
+
+def _keep_titles(items: list[_Line], first: int, last: int, stop: frozenset[str], o: BoilerplateOptions) -> None:
     """Rescue headline/subhead lines in the window above the article that share its content words."""
-    seen = 0
-    for i in range(first - 1, -1, -1):
-        it = items[i]
-        if seen >= o.title_window:
-            break
-        seen += 1
-        if it.hard or it.cls == GOOD or it.feats.words > o.title_max_words:
-            continue
-        stems = content_stems(it.feats.tokens, stop, o.stem_chars)
+    window = [
+        it
+        for it in items[max(0, first - o.title_window) : first]
+        if not it.hard and it.cls != GOOD and it.feats.words <= o.title_max_words
+    ]
+    if not window:
+        return
+    body: set[str] = set()
+    budget = o.title_body_chars
+    for it in items[first : last + 1]:
+        if it.cls == GOOD:
+            body |= content_stems(it.text[:budget], stop, o.stem_chars)
+            budget -= it.feats.chars
+            if budget <= 0:
+                break
+    for it in window:
+        stems = content_stems(it.text, stop, o.stem_chars)
         if not stems:
             continue
         shared = len(stems & body)
@@ -210,28 +255,36 @@ def classify_lines(
     lang: str | None = None,
     repeated: frozenset[str] = frozenset(),
     stats: MatchStats | None = None,
+    doc_lower: str | None = None,
 ) -> dict[int, str]:
     """Map each boilerplate line's index in ``lines`` to the rule or signal that removes it."""
     o = opts
-    stop = _stoplist(lines, lang, stopwords)
+    stop = _stoplist(lines, lang, stopwords, o)
+    groups = rules.active_groups(doc_lower if doc_lower is not None else "\n".join(lines).lower())
+    timeout, sample = o.pattern_timeout_s, o.stopwords_sample_chars
     items: list[_Line] = []
     for i, line in enumerate(lines):
         text = line.strip()
         if not text:
             continue
-        f = line_features(text, stop)
-        rule = rules.match(text, o.pattern_timeout_s, stats)
+        f = line_features(text, stop, sample)
+        rule = rules.match(text, timeout, stats, groups)
         if rule is not None:
             items.append(_Line(i, text, f, BAD, rule.label, True))
             continue
-        cls, why = _initial(text, f, o)
+        cls, why = _initial(text, f, o, bool(stop))
         items.append(_Line(i, text, f, cls, why, cls == BAD and why != "classifier:low-stopwords"))
     if not items:
         return {}
     if repeated:
         _mark_repeated(items, repeated, o)
+    if not any(it.cls == GOOD for it in items):
+        for it in items:  # a page of short paragraphs: its prose-like lines anchor the context
+            if it.cls == NEARGOOD:
+                it.cls = GOOD
     _context(items)
-    blocks = _blocks(items, o.block_max_gap)
+    _cut_at_barrier(items, o)
+    blocks = _blocks(items, o.block_max_gap, o.block_soft_weight)
     if blocks:
         main = max(blocks, key=lambda b: b[2])
         kept = [b for b in blocks if b is main or b[2] >= o.block_keep_share * main[2]]
@@ -241,12 +294,9 @@ def classify_lines(
         for j, it in enumerate(items):
             if it.cls == GOOD and j not in inside:
                 it.cls, it.why = BAD, "classifier:outside-main"
-        body: set[str] = set()
-        for first, last, _ in kept:
-            for it in items[first : last + 1]:
-                if it.cls == GOOD:
-                    body |= content_stems(it.feats.tokens, stop, o.stem_chars)
-        _keep_titles(items, kept[0][0], body, stop, o)
+        _keep_titles(items, kept[0][0], kept[-1][1], stop, o)
+    if sum(it.hard for it in items) < o.min_hard_lines:
+        return {it.index: it.why for it in items if it.hard}  # no page furniture: trust only hard evidence
     return {it.index: it.why for it in items if it.cls != GOOD}
 
 
@@ -276,7 +326,7 @@ def strip_boilerplate(
         return StageResult(text)
     lines = text.split("\n")
     stats = MatchStats()
-    drop = classify_lines(lines, opts, rules, stopwords, lang, repeated, stats)
+    drop = classify_lines(lines, opts, rules, stopwords, lang, repeated, stats, text.lower())
     info = {"boilerplate_rule_timeouts": stats.timeouts} if stats.timeouts else {}
     if not drop:
         return StageResult(text, info=info)

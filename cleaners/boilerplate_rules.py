@@ -1,29 +1,40 @@
-"""Configured boilerplate line patterns (config/rules/boilerplate.toml), matched with a time limit.
+"""Configured boilerplate lines (config/rules/boilerplate.toml): phrase sets and regex patterns.
 
-Patterns of the same kind (whole-line or search) and length limit are joined into one alternation
-with a named group per pattern, so a line costs one regex call per group. If that call runs out of
-time, the group's patterns are tried one by one, each with the time limit, and a pattern that times
-out is skipped for that line: a catastrophic user pattern slows a run down but cannot hang it.
+``[[phrases]]`` entries are looked up in a dict after normalising the line (case-folded, runs of
+punctuation and symbols made one space, a leading or trailing number ignored), so the many
+one-word menu, share and button lines cost one lookup.
+
+``[[rule]]`` patterns of the same kind (whole-line or search), length limit and ``requires``
+keywords are joined into one alternation with a named group per pattern, so a line costs at most one
+regex call per group, and none when it has none of the group's keywords. Every call has a time
+limit; if the joined pattern runs out of time, the group's patterns are tried one by one, each with
+the limit, and a pattern that times out is skipped for that line (counted in :class:`MatchStats`):
+a catastrophic user pattern slows a run down but cannot hang it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import re
 
 import regex
 
 FLAGS = regex.IGNORECASE | regex.V1
+_PUNCT = re.compile(r"[\W_]+")
+_EDGE_NUMBER = re.compile(r"^\d+ | \d+$")
 
 
 @dataclass(frozen=True)
 class Rule:
     name: str
     category: str
-    pattern: regex.Pattern[str]
-    search: bool
-    max_chars: int
+    pattern: regex.Pattern[str] | None  # None for a phrase rule
+    search: bool = False
+    max_chars: int = 0
+    requires: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -34,8 +45,10 @@ class Rule:
 class _Group:
     search: bool
     max_chars: int
+    requires: tuple[str, ...]
     combined: regex.Pattern[str]
     members: tuple[tuple[str, Rule], ...]  # (group name, rule)
+    by_name: Mapping[str, Rule]
 
 
 @dataclass
@@ -43,75 +56,126 @@ class MatchStats:
     timeouts: int = 0
 
 
+def normalise_phrase(text: str) -> str:
+    """Lower-cased, punctuation runs to one space, trimmed: the key of ``[[phrases]]`` lookups."""
+    return _PUNCT.sub(" ", text.lower()).strip()
+
+
 @dataclass(frozen=True)
 class BoilerplateRules:
-    rules: tuple[Rule, ...]
+    phrases: Mapping[str, Rule]
     groups: tuple[_Group, ...]
+    phrase_max_chars: int
 
     @classmethod
     def from_mapping(cls, *datas: Mapping[str, Any]) -> BoilerplateRules:
-        """Build from parsed rules files: ``[[rule]]`` tables with ``name``, ``category``, ``patterns``."""
-        rules: list[Rule] = []
+        """Build from parsed rules files (later files add to earlier ones; a phrase keeps its first rule)."""
+        phrases: dict[str, Rule] = {}
+        patterns: list[Rule] = []
         for data in datas:
             default_max = int(data.get("defaults", {}).get("max_chars", 160))
+            for entry in data.get("phrases", []):
+                rule = Rule(entry["name"], entry.get("category", entry["name"]), None)
+                for phrase in entry["phrases"]:
+                    key = normalise_phrase(phrase)
+                    if not key:
+                        raise ValueError(f"boilerplate phrases {rule.name!r}: {phrase!r} is empty once normalised")
+                    phrases.setdefault(key, rule)
             for entry in data.get("rule", []):
                 name = entry["name"]
                 category = entry.get("category", name)
                 search = bool(entry.get("search", False))
                 max_chars = int(entry.get("max_chars", default_max))
+                requires = tuple(sorted({k.lower() for k in entry.get("requires", [])}))
                 for pat in entry["patterns"]:
                     try:
                         compiled = regex.compile(pat, FLAGS)
                     except regex.error as exc:
                         raise ValueError(f"boilerplate rule {name!r}: bad pattern {pat!r}: {exc}") from exc
-                    rules.append(Rule(name, category, compiled, search, max_chars))
-        return cls(tuple(rules), _group(rules))
+                    patterns.append(Rule(name, category, compiled, search, max_chars, requires))
+        longest = max((len(k) for k in phrases), default=0)
+        return cls(phrases, _group(patterns), longest + 24)
 
-    def match(self, line: str, timeout: float, stats: MatchStats | None = None) -> Rule | None:
-        """The first rule (in file order within a group) that matches the stripped ``line``."""
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        seen = {id(r): r for r in self.phrases.values()}
+        out = list(seen.values())
+        out.extend(r for g in self.groups for _, r in g.members)
+        return tuple(out)
+
+    def active_groups(self, doc_lower: str) -> tuple[_Group, ...]:
+        """The pattern groups worth trying on a document: those with no keywords or one in the text."""
+        return tuple(g for g in self.groups if not g.requires or any(map(doc_lower.__contains__, g.requires)))
+
+    def match(
+        self,
+        line: str,
+        timeout: float,
+        stats: MatchStats | None = None,
+        groups: tuple[_Group, ...] | None = None,
+    ) -> Rule | None:
+        """The rule that makes the stripped ``line`` boilerplate: phrases first, then patterns in order.
+        ``groups``: from :meth:`active_groups` of the whole document (default: all groups)."""
         n = len(line)
-        for group in self.groups:
+        if n <= self.phrase_max_chars:
+            key = normalise_phrase(line)
+            rule = self.phrases.get(key)
+            if rule is None and (key[:1].isdigit() or key[-1:].isdigit()):
+                rule = self.phrases.get(_EDGE_NUMBER.sub("", key))
+            if rule is not None:
+                return rule
+        low: str | None = None
+        for group in self.groups if groups is None else groups:
             if n > group.max_chars:
                 continue
+            if group.requires:
+                if low is None:
+                    low = line.lower()
+                if not any(map(low.__contains__, group.requires)):
+                    continue
             rule = _match_group(group, line, timeout, stats)
             if rule is not None:
                 return rule
         return None
 
 
-def _group(rules: Iterable[Rule]) -> tuple[_Group, ...]:
-    buckets: dict[tuple[bool, int], list[Rule]] = {}
+def _group(rules: list[Rule]) -> tuple[_Group, ...]:
+    buckets: dict[tuple[bool, int, tuple[str, ...]], list[Rule]] = {}
     for rule in rules:
-        buckets.setdefault((rule.search, rule.max_chars), []).append(rule)
+        buckets.setdefault((rule.search, rule.max_chars, rule.requires), []).append(rule)
     groups = []
-    for (search, max_chars), members in buckets.items():
+    for (search, max_chars, requires), members in buckets.items():
         named = tuple((f"_bp{i}", r) for i, r in enumerate(members))
-        source = "|".join(f"(?P<{g}>{r.pattern.pattern})" for g, r in named)
-        groups.append(_Group(search, max_chars, regex.compile(source, FLAGS), named))
+        source = "|".join(f"(?P<{g}>{r.pattern.pattern})" for g, r in named if r.pattern is not None)
+        groups.append(_Group(search, max_chars, requires, regex.compile(source, FLAGS), named, dict(named)))
     return tuple(groups)
+
+
+def _run(pattern: regex.Pattern[str], search: bool, line: str, timeout: float) -> regex.Match[str] | None:
+    return pattern.search(line, timeout=timeout) if search else pattern.fullmatch(line, timeout=timeout)
 
 
 def _match_group(group: _Group, line: str, timeout: float, stats: MatchStats | None) -> Rule | None:
     try:
-        m = group.combined.search(line, timeout=timeout) if group.search else group.combined.fullmatch(
-            line, timeout=timeout
-        )
+        m = _run(group.combined, group.search, line, timeout)
     except TimeoutError:
         return _match_each(group, line, timeout, stats)
     if m is None:
         return None
-    for name, rule in group.members:
+    rule = group.by_name.get(m.lastgroup or "")
+    if rule is not None:
+        return rule
+    for name, rule in group.members:  # pragma: no cover - lastgroup is the outer group in practice
         if m.group(name) is not None:
             return rule
-    return None  # pragma: no cover - one named group always took part
+    return None  # pragma: no cover
 
 
 def _match_each(group: _Group, line: str, timeout: float, stats: MatchStats | None) -> Rule | None:
     for _, rule in group.members:
+        assert rule.pattern is not None
         try:
-            m = rule.pattern.search(line, timeout=timeout) if group.search else rule.pattern.fullmatch(
-                line, timeout=timeout
-            )
+            m = _run(rule.pattern, group.search, line, timeout)
         except TimeoutError:
             if stats is not None:
                 stats.timeouts += 1
