@@ -74,6 +74,7 @@ class BoilerplateOptions(Options):
     barrier_min_chars: int = Field(ge=0)  # ... once this many characters of good lines came before it
     title_window: int = Field(ge=0)  # lines above the article searched for its headline/subheads
     title_max_words: int = Field(ge=1)
+    subheads: bool  # also rescue title-like lines inside the article right before a good line
     title_min_shared: int = Field(ge=1)  # content words a title shares with the article body ...
     title_min_share: float = Field(ge=0, le=1)  # ... and as a share of its own content words
     stem_chars: int = Field(ge=3)  # content words are compared on this many leading characters
@@ -221,13 +222,18 @@ def _cut_at_barrier(items: list[_Line], o: BoilerplateOptions) -> None:
             return
 
 
+def _titled(it: _Line, o: BoilerplateOptions) -> bool:
+    return not it.hard and it.cls != GOOD and it.feats.words <= o.title_max_words and not it.feats.menu_tokens
+
+
 def _keep_titles(items: list[_Line], first: int, last: int, stop: frozenset[str], o: BoilerplateOptions) -> None:
-    """Rescue headline/subhead lines in the window above the article that share its content words."""
-    window = [
-        it
-        for it in items[max(0, first - o.title_window) : first]
-        if not it.hard and it.cls != GOOD and it.feats.words <= o.title_max_words
-    ]
+    """Rescue the headline and subheads: title-like lines in the window above the article, or right
+    before one of its good lines, that share content words with the article's start."""
+    window = [it for it in items[max(0, first - o.title_window) : first] if _titled(it, o)]
+    if o.subheads:
+        window += [
+            it for j, it in enumerate(items[first:last], first) if _titled(it, o) and items[j + 1].cls == GOOD
+        ]
     if not window:
         return
     body: set[str] = set()
@@ -255,12 +261,11 @@ def classify_lines(
     lang: str | None = None,
     repeated: frozenset[str] = frozenset(),
     stats: MatchStats | None = None,
-    doc_lower: str | None = None,
 ) -> dict[int, str]:
     """Map each boilerplate line's index in ``lines`` to the rule or signal that removes it."""
     o = opts
     stop = _stoplist(lines, lang, stopwords, o)
-    groups = rules.active_groups(doc_lower if doc_lower is not None else "\n".join(lines).lower())
+    groups = rules.candidates([line.lower() for line in lines])
     timeout, sample = o.pattern_timeout_s, o.stopwords_sample_chars
     items: list[_Line] = []
     for i, line in enumerate(lines):
@@ -268,7 +273,7 @@ def classify_lines(
         if not text:
             continue
         f = line_features(text, stop, sample)
-        rule = rules.match(text, timeout, stats, groups)
+        rule = rules.match(text, timeout, stats, groups, i)
         if rule is not None:
             items.append(_Line(i, text, f, BAD, rule.label, True))
             continue
@@ -326,7 +331,7 @@ def strip_boilerplate(
         return StageResult(text)
     lines = text.split("\n")
     stats = MatchStats()
-    drop = classify_lines(lines, opts, rules, stopwords, lang, repeated, stats, text.lower())
+    drop = classify_lines(lines, opts, rules, stopwords, lang, repeated, stats)
     info = {"boilerplate_rule_timeouts": stats.timeouts} if stats.timeouts else {}
     if not drop:
         return StageResult(text, info=info)

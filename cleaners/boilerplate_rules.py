@@ -14,7 +14,8 @@ a catastrophic user pattern slows a run down but cannot hang it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import bisect
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ import regex
 FLAGS = regex.IGNORECASE | regex.V1
 _PUNCT = re.compile(r"[\W_]+")
 _EDGE_NUMBER = re.compile(r"^\d+ | \d+$")
+LINE_CHECK_MAX_CHARS = 200  # keyword groups for lines up to this long are checked per line, longer ones per document
 
 
 @dataclass(frozen=True)
@@ -103,19 +105,42 @@ class BoilerplateRules:
         out.extend(r for g in self.groups for _, r in g.members)
         return tuple(out)
 
-    def active_groups(self, doc_lower: str) -> tuple[_Group, ...]:
-        """The pattern groups worth trying on a document: those with no keywords or one in the text."""
-        return tuple(g for g in self.groups if not g.requires or any(map(doc_lower.__contains__, g.requires)))
+    def candidates(self, lowered: Sequence[str]) -> list[tuple[_Group, frozenset[int] | None]]:
+        """Per pattern group, the indices of the lines (given lower-cased) that hold one of its
+        keywords (None: the group has none, all lines are tried); groups with no such line are left out.
+        One substring scan of the whole document per keyword, instead of one per line."""
+        doc = "\n".join(lowered)
+        starts = []
+        pos = 0
+        for line in lowered:
+            starts.append(pos)
+            pos += len(line) + 1
+        found: dict[str, frozenset[int]] = {}
+        out: list[tuple[_Group, frozenset[int] | None]] = []
+        for group in self.groups:
+            if not group.requires or group.max_chars <= LINE_CHECK_MAX_CHARS:
+                out.append((group, None))  # no keywords, or short lines only: checked line by line
+                continue
+            hits: set[int] = set()
+            for kw in group.requires:
+                if kw not in found:
+                    found[kw] = _lines_with(doc, kw, starts)
+                hits |= found[kw]
+            if hits:
+                out.append((group, frozenset(hits)))
+        return out
 
     def match(
         self,
         line: str,
         timeout: float,
         stats: MatchStats | None = None,
-        groups: tuple[_Group, ...] | None = None,
+        groups: list[tuple[_Group, frozenset[int] | None]] | None = None,
+        index: int = -1,
     ) -> Rule | None:
         """The rule that makes the stripped ``line`` boilerplate: phrases first, then patterns in order.
-        ``groups``: from :meth:`active_groups` of the whole document (default: all groups)."""
+        ``groups``: :meth:`candidates` of the document, ``index``: the line's index there (default:
+        every group is tried, keywords checked on the line)."""
         n = len(line)
         if n <= self.phrase_max_chars:
             key = normalise_phrase(line)
@@ -124,11 +149,16 @@ class BoilerplateRules:
                 rule = self.phrases.get(_EDGE_NUMBER.sub("", key))
             if rule is not None:
                 return rule
+        if groups is None:
+            groups = [(g, None) for g in self.groups]
         low: str | None = None
-        for group in self.groups if groups is None else groups:
+        for group, lines in groups:
             if n > group.max_chars:
                 continue
-            if group.requires:
+            if lines is not None:
+                if index not in lines:
+                    continue
+            elif group.requires:
                 if low is None:
                     low = line.lower()
                 if not any(map(low.__contains__, group.requires)):
@@ -137,6 +167,17 @@ class BoilerplateRules:
             if rule is not None:
                 return rule
         return None
+
+
+def _lines_with(doc: str, kw: str, starts: list[int]) -> frozenset[int]:
+    hits = set()
+    i = doc.find(kw)
+    while i >= 0:
+        line = bisect.bisect_right(starts, i) - 1
+        hits.add(line)
+        nxt = starts[line + 1] if line + 1 < len(starts) else len(doc)
+        i = doc.find(kw, nxt)
+    return frozenset(hits)
 
 
 def _group(rules: list[Rule]) -> tuple[_Group, ...]:
