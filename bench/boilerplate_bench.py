@@ -126,8 +126,10 @@ def main() -> None:
                 print(f"  {split or 'all':5s} {summary(scorer.score(sel, preds))}")
         if name == "l3s-gn1":
             # the official scorer's full report for all pages
-            subprocess.run([sys.executable, str(shared / "boilerplate" / "score.py"), str(bench_path), str(pred)],
-                           check=True)
+            subprocess.run(
+                [sys.executable, str(shared / "boilerplate" / "score.py"), str(bench_path), str(pred)],
+                check=True,
+            )
     n, chars, removed, lost = clean_article_loss(pipe, shared / "news" / "articles.jsonl")
     print(f"== clean articles: {n} articles, {chars} chars, removed {removed} ({removed / chars:.2%})")
     for rule, line in lost[: a.show_lost]:
@@ -142,9 +144,12 @@ def main() -> None:
             strip_boilerplate(text, pipe.s.boilerplate, pipe.rules, pipe.stopwords, lang)
         dt = time.process_time() - t0
         per_3kb.append(dt / (sum(map(len, arts)) / 3000) * 1e6)
-    print(f"== speed: clean articles {min(per_3kb):.1f} µs CPU per 3 KB (best of 5; median {statistics.median(per_3kb):.1f}); "
-          f"benchmark pages {stage_s / (stage_chars / 3000) * 1e6:.1f} µs per 3 KB; "
-          f"docs/s on articles {len(arts) / (dt or 1):.0f}")
+    print(
+        f"== speed: clean articles {min(per_3kb):.1f} µs CPU per 3 KB "
+        f"(best of 5; median {statistics.median(per_3kb):.1f}); "
+        f"benchmark pages {stage_s / (stage_chars / 3000) * 1e6:.1f} µs per 3 KB; "
+        f"docs/s on articles {len(arts) / (dt or 1):.0f}"
+    )
     print(f"== peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 

@@ -20,6 +20,7 @@ except title-like lines just above it that share content words with it (the head
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,15 +62,23 @@ class BoilerplateOptions(Options):
     stopwords_sentence: float = Field(ge=0, le=1)  # a long line ending like a sentence needs only this
     stopwords_sample_chars: int = Field(ge=20)  # density of longer lines is measured on their start
     stopwords_guess_share: float = Field(ge=0, le=1)  # unknown language: best list must cover this share
-    short_sentence_words: int = Field(ge=1)  # a short line ending like a sentence with this many words is NEARGOOD
+    short_sentence_words: int = Field(
+        ge=1
+    )  # a short line ending like a sentence with this many words is NEARGOOD
     menu_min_tokens: int = Field(ge=1)  # this many | » › • separators make a line a menu
     capitalised_min_words: int = Field(ge=1)  # capitalised-word runs of at least this many words ...
     capitalised_share: float = Field(ge=0, le=1)  # ... with this share of capitals and no stopwords go
     teaser_max_chars: int = Field(ge=0)  # lines up to this long ending in "..." are teasers
-    block_max_gap: float = Field(ge=0)  # good clusters separated by at most this much bad weight are one block
+    block_max_gap: float = Field(
+        ge=0
+    )  # good clusters separated by at most this much bad weight are one block
     block_soft_weight: float = Field(ge=0)  # weight of a bad line without rule/menu evidence (hard ones: 1)
-    block_keep_share: float = Field(ge=0)  # other blocks stay if at least this share of the main block's chars
-    min_hard_lines: int = Field(ge=0)  # soft signals act only on pages with this many rule/menu/repeated lines
+    block_keep_share: float = Field(
+        ge=0
+    )  # other blocks stay if at least this share of the main block's chars
+    min_hard_lines: int = Field(
+        ge=0
+    )  # soft signals act only on pages with this many rule/menu/repeated lines
     barrier_categories: tuple[str, ...]  # rule categories whose line, after the article began, ends it
     barrier_min_chars: int = Field(ge=0)  # ... once this many characters of good lines came before it
     title_window: int = Field(ge=0)  # lines above the article searched for its headline/subheads
@@ -100,7 +109,9 @@ class _Line:
     hard: bool  # BAD by rule/repetition/menu: never rescued by context or as a title
 
 
-def _stoplist(lines: Sequence[str], lang: str | None, stopwords: Stopwords, o: BoilerplateOptions) -> frozenset[str]:
+def _stoplist(
+    lines: Sequence[str], lang: str | None, stopwords: Stopwords, o: BoilerplateOptions
+) -> frozenset[str]:
     """The language's stopwords; for an unknown language the best-covering list, if it covers enough."""
     stop = stopwords.get(lang)
     if stop is not None:
@@ -226,7 +237,9 @@ def _titled(it: _Line, o: BoilerplateOptions) -> bool:
     return not it.hard and it.cls != GOOD and it.feats.words <= o.title_max_words and not it.feats.menu_tokens
 
 
-def _keep_titles(items: list[_Line], first: int, last: int, stop: frozenset[str], o: BoilerplateOptions) -> None:
+def _keep_titles(
+    items: list[_Line], first: int, last: int, stop: frozenset[str], o: BoilerplateOptions
+) -> None:
     """Rescue the headline and subheads: title-like lines in the window above the article, or right
     before one of its good lines, that share content words with the article's start."""
     window = [it for it in items[max(0, first - o.title_window) : first] if _titled(it, o)]
@@ -364,7 +377,7 @@ def _kept_lines(lines: Sequence[str], drop: dict[int, str]) -> set[int]:
         return keep
     ordered = sorted(keep)
     bounds = [(0, ordered[0], False)]
-    bounds += [(a + 1, b, True) for a, b in zip(ordered, ordered[1:], strict=False)]
+    bounds += [(a + 1, b, True) for a, b in itertools.pairwise(ordered)]
     bounds.append((ordered[-1] + 1, len(lines), False))
     for lo, hi, inner in bounds:
         gap = range(lo, hi)

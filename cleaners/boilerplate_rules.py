@@ -15,18 +15,19 @@ a catastrophic user pattern slows a run down but cannot hang it.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import re
 
 import regex
 
 FLAGS = regex.IGNORECASE | regex.V1
 _PUNCT = re.compile(r"[\W_]+")
 _EDGE_NUMBER = re.compile(r"^\d+ | \d+$")
-LINE_CHECK_MAX_CHARS = 200  # keyword groups for lines up to this long are checked per line, longer ones per document
+LINE_CHECK_MAX_CHARS = (
+    200  # keyword groups for lines up to this long are checked per line, longer ones per document
+)
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,9 @@ class BoilerplateRules:
                 for phrase in entry["phrases"]:
                     key = normalise_phrase(phrase)
                     if not key:
-                        raise ValueError(f"boilerplate phrases {rule.name!r}: {phrase!r} is empty once normalised")
+                        raise ValueError(
+                            f"boilerplate phrases {rule.name!r}: {phrase!r} is empty once normalised"
+                        )
                     phrases.setdefault(key, rule)
             for entry in data.get("rule", []):
                 name = entry["name"]

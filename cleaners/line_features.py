@@ -52,4 +52,6 @@ def capitalised_share(line: str) -> float:
 
 def content_stems(line: str, stop: frozenset[str], prefix: int) -> set[str]:
     """Content words (not stopwords, at least 3 characters, not numbers) cut to ``prefix`` characters."""
-    return {t[:prefix] for t in WORD.findall(line.lower()) if len(t) >= 3 and t not in stop and not t.isdigit()}
+    return {
+        t[:prefix] for t in WORD.findall(line.lower()) if len(t) >= 3 and t not in stop and not t.isdigit()
+    }

@@ -95,12 +95,12 @@ class Pipeline:
 
     def clean(self, doc: Doc, repeated: frozenset[str]) -> Doc | Reject:
         """Strip boilerplate, detect the language, repair foreign fragments."""
-        lang, prob = detect_language(doc.text, self.s.language)
+        lang, _ = detect_language(doc.text, self.s.language)
         before = len(doc.text)
         stripped = strip_boilerplate(doc.text, self.s.boilerplate, self.rules, self.stopwords, lang, repeated)
         doc.take(stripped)
         if before and (before - len(doc.text)) > self.s.boilerplate.redetect_language_share * before:
-            lang, prob = detect_language(doc.text, self.s.language)  # the page around it may have misled it
+            lang, _ = detect_language(doc.text, self.s.language)  # the page around it may have misled it
         doc.info["lang"] = lang
         fragments = repair_fragments(doc.text, lang, self.s.fragments, self.glossary)
         doc.take(fragments)
