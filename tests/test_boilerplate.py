@@ -117,7 +117,7 @@ def test_repeated_lines_go_but_story_copies_keep_their_body(seed_texts):
 
 def test_language_without_stoplist_and_unknown_language():
     text = (
-        "ホーム\nニュース\n\n"
+        "Home\nNews\n\n"
         + "\n\n".join(
             "東京都は本日、新しい交通計画を発表した。計画では二〇三〇年までに市内のバス路線を大幅に見直し、"
             "高齢者や観光客にも使いやすい公共交通網を整備するとしている。" * 2
