@@ -73,6 +73,7 @@ class BoilerplateOptions(Options):
         ge=0
     )  # good clusters separated by at most this much bad weight are one block
     block_soft_weight: float = Field(ge=0)  # weight of a bad line without rule/menu evidence (hard ones: 1)
+    block_soft_categories: tuple[str, ...]  # rule categories that weigh as soft in gaps (dates, bylines)
     block_keep_share: float = Field(
         ge=0
     )  # other blocks stay if at least this share of the main block's chars
@@ -81,6 +82,7 @@ class BoilerplateOptions(Options):
     )  # soft signals act only on pages with this many rule/menu/repeated lines
     barrier_categories: tuple[str, ...]  # rule categories whose line, after the article began, ends it
     barrier_min_chars: int = Field(ge=0)  # ... once this many characters of good lines came before it
+    barrier_min_share: float = Field(ge=0, le=1)  # ... and this share of all the page's good characters
     title_window: int = Field(ge=0)  # lines above the article searched for its headline/subheads
     title_max_words: int = Field(ge=1)
     subheads: bool  # also rescue title-like lines inside the article right before a good line
@@ -193,7 +195,7 @@ def _context(items: list[_Line]) -> None:
         it.cls = c
 
 
-def _blocks(items: list[_Line], max_gap: float, soft: float) -> list[tuple[int, int, int]]:
+def _blocks(items: list[_Line], max_gap: float, soft: float, soft_marks: tuple[str, ...]) -> list[tuple[int, int, int]]:
     """Clusters of GOOD lines joined across gaps of BAD lines weighing at most ``max_gap`` (a line with
     hard evidence weighs 1, others ``soft``): (first, last, good chars)."""
     blocks: list[tuple[int, int, int]] = []
@@ -210,7 +212,7 @@ def _blocks(items: list[_Line], max_gap: float, soft: float) -> list[tuple[int, 
             last, gap = i, 0.0
             chars += it.feats.chars
         elif start >= 0:
-            gap += 1.0 if it.hard else soft
+            gap += 1.0 if it.hard and not it.why.startswith(soft_marks) else soft
     if start >= 0:
         blocks.append((start, last, chars))
     return blocks
@@ -221,11 +223,13 @@ def _cut_at_barrier(items: list[_Line], o: BoilerplateOptions) -> None:
     if not o.barrier_categories:
         return
     marks = tuple(f"rule:{c}:" for c in o.barrier_categories)
+    total = sum(it.feats.chars for it in items if it.cls == GOOD)
+    need = max(o.barrier_min_chars, o.barrier_min_share * total)
     good = 0
     for j, it in enumerate(items):
         if it.cls == GOOD:
             good += it.feats.chars
-        elif good >= o.barrier_min_chars and it.why.startswith(marks):
+        elif good >= need and it.why.startswith(marks):
             reason = "classifier:after-" + it.why.split(":")[1]
             for later in items[j + 1 :]:
                 if later.cls == GOOD or not later.hard:
@@ -302,7 +306,8 @@ def classify_lines(
                 it.cls = GOOD
     _context(items)
     _cut_at_barrier(items, o)
-    blocks = _blocks(items, o.block_max_gap, o.block_soft_weight)
+    soft_marks = tuple(f"rule:{c}:" for c in o.block_soft_categories)
+    blocks = _blocks(items, o.block_max_gap, o.block_soft_weight, soft_marks)
     if blocks:
         main = max(blocks, key=lambda b: b[2])
         kept = [b for b in blocks if b is main or b[2] >= o.block_keep_share * main[2]]
