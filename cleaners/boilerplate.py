@@ -62,24 +62,21 @@ class BoilerplateOptions(Options):
     stopwords_sentence: float = Field(ge=0, le=1)  # a long line ending like a sentence needs only this
     stopwords_sample_chars: int = Field(ge=20)  # density of longer lines is measured on their start
     stopwords_guess_share: float = Field(ge=0, le=1)  # unknown language: best list must cover this share
-    short_sentence_words: int = Field(
-        ge=1
-    )  # a short line ending like a sentence with this many words is NEARGOOD
+    # a short line ending like a sentence with this many words is NEARGOOD
+    short_sentence_words: int = Field(ge=1)
     menu_min_tokens: int = Field(ge=1)  # this many | » › • separators make a line a menu
     capitalised_min_words: int = Field(ge=1)  # capitalised-word runs of at least this many words ...
     capitalised_share: float = Field(ge=0, le=1)  # ... with this share of capitals and no stopwords go
     teaser_max_chars: int = Field(ge=0)  # lines up to this long ending in "..." are teasers
-    block_max_gap: float = Field(
-        ge=0
-    )  # good clusters separated by at most this much bad weight are one block
+    # good clusters separated by at most this much bad weight are one block
+    block_max_gap: float = Field(ge=0)
     block_soft_weight: float = Field(ge=0)  # weight of a bad line without rule/menu evidence (hard ones: 1)
     block_soft_categories: tuple[str, ...]  # rule categories that weigh as soft in gaps (dates, bylines)
-    block_keep_share: float = Field(
-        ge=0
-    )  # other blocks stay if at least this share of the main block's chars
-    min_hard_lines: int = Field(
-        ge=0
-    )  # soft signals act only on pages with this many rule/menu/repeated lines
+    # other blocks stay if at least this share of the main block's chars ...
+    block_keep_share: float = Field(ge=0)
+    block_keep_chars: int = Field(ge=0)  # ... or at least this many characters of good lines (0: off)
+    # soft signals act only on pages with this many rule/menu/repeated lines
+    min_hard_lines: int = Field(ge=0)
     barrier_categories: tuple[str, ...]  # rule categories whose line, after the article began, ends it
     barrier_min_chars: int = Field(ge=0)  # ... once this many characters of good lines came before it
     barrier_min_share: float = Field(ge=0, le=1)  # ... and this share of all the page's good characters
@@ -195,7 +192,9 @@ def _context(items: list[_Line]) -> None:
         it.cls = c
 
 
-def _blocks(items: list[_Line], max_gap: float, soft: float, soft_marks: tuple[str, ...]) -> list[tuple[int, int, int]]:
+def _blocks(
+    items: list[_Line], max_gap: float, soft: float, soft_marks: tuple[str, ...]
+) -> list[tuple[int, int, int]]:
     """Clusters of GOOD lines joined across gaps of BAD lines weighing at most ``max_gap`` (a line with
     hard evidence weighs 1, others ``soft``): (first, last, good chars)."""
     blocks: list[tuple[int, int, int]] = []
@@ -310,7 +309,8 @@ def classify_lines(
     blocks = _blocks(items, o.block_max_gap, o.block_soft_weight, soft_marks)
     if blocks:
         main = max(blocks, key=lambda b: b[2])
-        kept = [b for b in blocks if b is main or b[2] >= o.block_keep_share * main[2]]
+        big = o.block_keep_chars or main[2] + 1
+        kept = [b for b in blocks if b is main or b[2] >= min(o.block_keep_share * main[2], big)]
         inside = set()
         for first, last, _ in kept:
             inside.update(range(first, last + 1))
