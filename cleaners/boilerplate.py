@@ -284,6 +284,7 @@ def classify_lines(
     groups = rules.candidates([line.lower() for line in lines])
     timeout, sample = o.pattern_timeout_s, o.stopwords_sample_chars
     items: list[_Line] = []
+    hard = 0
     for i, line in enumerate(lines):
         text = line.strip()
         if not text:
@@ -292,13 +293,15 @@ def classify_lines(
         rule = rules.match(text, timeout, stats, groups, i)
         if rule is not None:
             items.append(_Line(i, text, f, BAD, rule.label, True))
+            hard += 1
             continue
         cls, why = _initial(text, f, o, bool(stop))
-        items.append(_Line(i, text, f, cls, why, cls == BAD and why != "classifier:low-stopwords"))
+        is_hard = cls == BAD and why != "classifier:low-stopwords"
+        hard += is_hard
+        items.append(_Line(i, text, f, cls, why, is_hard))
     if not items:
         return {}
-    if repeated:
-        _mark_repeated(items, repeated, o)
+    repeated_hits = _mark_repeated(items, repeated, o) if repeated else 0
     if not any(it.cls == GOOD for it in items):
         for it in items:  # a page of short paragraphs: its prose-like lines anchor the context
             if it.cls == NEARGOOD:
@@ -318,21 +321,25 @@ def classify_lines(
             if it.cls == GOOD and j not in inside:
                 it.cls, it.why = BAD, "classifier:outside-main"
         _keep_titles(items, kept[0][0], kept[-1][1], stop, o)
-    if sum(it.hard for it in items) < o.min_hard_lines:
+    if hard + repeated_hits < o.min_hard_lines:
         return {it.index: it.why for it in items if it.hard}  # no page furniture: trust only hard evidence
     return {it.index: it.why for it in items if it.cls != GOOD}
 
 
-def _mark_repeated(items: list[_Line], repeated: frozenset[str], o: BoilerplateOptions) -> None:
-    hits = [it for it in items if line_key(it.text) in repeated]
+def _mark_repeated(items: list[_Line], repeated: frozenset[str], o: BoilerplateOptions) -> int:
+    """Mark lines frequent in the site as BAD (guarded); return how many were newly marked."""
+    hits = [it for it in items if not it.hard and line_key(it.text) in repeated]
     if not hits:
-        return
+        return 0
     total = sum(it.feats.chars for it in items)
     share = sum(it.feats.chars for it in hits) / total
+    marked = 0
     for it in hits:
         if share > o.repeat_max_doc_share and it.cls in (GOOD, NEARGOOD):
             continue  # guard: near-duplicate copies of a story share their body; dedup handles them
         it.cls, it.why, it.hard = BAD, "repeated-line", True
+        marked += 1
+    return marked
 
 
 def strip_boilerplate(

@@ -4,9 +4,10 @@
 punctuation and symbols made one space, a leading or trailing number ignored), so the many
 one-word menu, share and button lines cost one lookup.
 
-``[[rule]]`` patterns of the same kind (whole-line or search), length limit and ``requires``
-keywords are joined into one alternation with a named group per pattern, so a line costs at most one
-regex call per group, and none when it has none of the group's keywords. Every call has a time
+``[[rule]]`` whole-line patterns of the same length limit and ``requires`` keywords are joined into
+one alternation with a named group per pattern, so a line costs at most one regex call per group, and
+none when it has none of the group's keywords (search patterns run one by one: an alternation would
+defeat their literal-prefix scan). Every call has a time
 limit; if the joined pattern runs out of time, the group's patterns are tried one by one, each with
 the limit, and a pattern that times out is skipped for that line (counted in :class:`MatchStats`):
 a catastrophic user pattern slows a run down but cannot hang it.
@@ -81,11 +82,11 @@ class BoilerplateRules:
                 rule = Rule(entry["name"], entry.get("category", entry["name"]), None)
                 for phrase in entry["phrases"]:
                     key = normalise_phrase(phrase)
-                    if not key:
+                    if not key and phrase:
                         raise ValueError(
                             f"boilerplate phrases {rule.name!r}: {phrase!r} is empty once normalised"
                         )
-                    phrases.setdefault(key, rule)
+                    phrases.setdefault(key, rule)  # "": lines of punctuation and symbols only
             for entry in data.get("rule", []):
                 name = entry["name"]
                 category = entry.get("category", name)
@@ -200,6 +201,8 @@ def _run(pattern: regex.Pattern[str], search: bool, line: str, timeout: float) -
 
 
 def _match_group(group: _Group, line: str, timeout: float, stats: MatchStats | None) -> Rule | None:
+    if group.search:  # one alternation defeats the literal-prefix scan of search: try them one by one
+        return _match_each(group, line, timeout, stats)
     try:
         m = _run(group.combined, group.search, line, timeout)
     except TimeoutError:

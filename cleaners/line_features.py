@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 MENU_CHARS = ("|", "»", "›", "•", "·", "▸", "►", "«")
+MENU_MAX_CHARS = 400  # separators are counted on lines up to this long (menus are not paragraphs)
 CLOSERS = "'\"”’»)]*"
 SENTENCE_ENDS = frozenset(".!?…。！？")
 
@@ -39,7 +40,7 @@ def line_features(line: str, stop: frozenset[str], sample_chars: int) -> LineFea
         words=words,
         stop_density=stops / k if k else 0.0,
         sentence_end=bool(tail) and tail[-1] in SENTENCE_ENDS and not tail.endswith(("...", "…")),
-        menu_tokens=sum(map(line.count, MENU_CHARS)),
+        menu_tokens=sum(map(line.count, MENU_CHARS)) if n <= MENU_MAX_CHARS else 0,
         truncated=line.endswith(("...", "…", "...]", "…]", "... more", "… more")),
     )
 
