@@ -289,12 +289,13 @@ def classify_lines(
         text = line.strip()
         if not text:
             continue
-        f = line_features(text, stop, sample)
         rule = rules.match(text, timeout, stats, groups, i)
-        if rule is not None:
+        if rule is not None:  # a rule line needs only its length later on
+            f = LineFeatures(len(text), 0, 0.0, False, 0, False)
             items.append(_Line(i, text, f, BAD, rule.label, True))
             hard += 1
             continue
+        f = line_features(text, stop, sample)
         cls, why = _initial(text, f, o, bool(stop))
         is_hard = cls == BAD and why != "classifier:low-stopwords"
         hard += is_hard
