@@ -21,6 +21,7 @@ except title-like lines just above it that share content words with it (the head
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ from cleaners.stopwords import Stopwords
 STAGE = "boilerplate"
 
 GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
+_NON_WORD = re.compile(r"\W+")
 
 __all__ = [
     "STAGE",
@@ -252,19 +254,21 @@ def _keep_titles(
         ]
     if not window:
         return
-    body: set[str] = set()
+    parts: list[str] = []
     budget = o.title_body_chars
     for it in items[first : last + 1]:
         if it.cls == GOOD:
-            body |= content_stems(it.text[:budget], stop, o.stem_chars)
+            parts.append(it.text[:budget])
             budget -= it.feats.chars
             if budget <= 0:
                 break
+    # a stem is shared if some word of the article's start begins with it (cheaper than its word set)
+    body = " " + _NON_WORD.sub(" ", " ".join(parts).lower())
     for it in window:
         stems = content_stems(it.text, stop, o.stem_chars)
         if not stems:
             continue
-        shared = len(stems & body)
+        shared = sum(f" {s}" in body for s in stems)
         if shared >= o.title_min_shared and shared >= o.title_min_share * len(stems):
             it.cls, it.why = GOOD, ""
 
