@@ -38,6 +38,7 @@ STAGE = "boilerplate"
 
 GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
 _NON_WORD = re.compile(r"\W+")
+LINK_LIST = "classifier:link-list"
 
 __all__ = [
     "STAGE",
@@ -70,6 +71,7 @@ class BoilerplateOptions(Options):
     capitalised_min_words: int = Field(ge=1)  # capitalised-word runs of at least this many words ...
     capitalised_share: float = Field(ge=0, le=1)  # ... with this share of capitals and no stopwords go
     teaser_max_chars: int = Field(ge=0)  # lines up to this long ending in "..." are teasers
+    list_min_run: int = Field(ge=0)  # this many short non-sentence lines in a row are a link list (0: off)
     # good clusters separated by at most this much bad weight are one block
     block_max_gap: float = Field(ge=0)
     block_soft_weight: float = Field(ge=0)  # weight of a bad line without rule/menu evidence (hard ones: 1)
@@ -213,10 +215,23 @@ def _blocks(
             last, gap = i, 0.0
             chars += it.feats.chars
         elif start >= 0:
-            gap += 1.0 if it.hard and not it.why.startswith(soft_marks) else soft
+            gap += 1.0 if it.hard and not it.why.startswith(soft_marks) and it.why != LINK_LIST else soft
     if start >= 0:
         blocks.append((start, last, chars))
     return blocks
+
+
+def _mark_lists(items: list[_Line], min_run: int) -> None:
+    """Runs of short lines that do not end like sentences are link lists or menus, not subheads."""
+    run: list[_Line] = []
+    for it in [*items, None]:
+        if it is not None and it.cls == SHORT and not it.feats.sentence_end:
+            run.append(it)
+            continue
+        if len(run) >= min_run:
+            for r in run:
+                r.cls, r.why, r.hard = BAD, LINK_LIST, True
+        run = []
 
 
 def _cut_at_barrier(items: list[_Line], o: BoilerplateOptions) -> None:
@@ -311,6 +326,8 @@ def classify_lines(
         for it in items:  # a page of short paragraphs: its prose-like lines anchor the context
             if it.cls == NEARGOOD:
                 it.cls = GOOD
+    if o.list_min_run:
+        _mark_lists(items, o.list_min_run)
     _context(items)
     _cut_at_barrier(items, o)
     soft_marks = tuple(f"rule:{c}:" for c in o.block_soft_categories)
@@ -327,7 +344,8 @@ def classify_lines(
                 it.cls, it.why = BAD, "classifier:outside-main"
         _keep_titles(items, kept[0][0], kept[-1][1], stop, o)
     if hard + repeated_hits < o.min_hard_lines:
-        return {it.index: it.why for it in items if it.hard}  # no page furniture: trust only hard evidence
+        # no page furniture: trust only hard evidence
+        return {it.index: it.why for it in items if it.hard and it.why != LINK_LIST}
     return {it.index: it.why for it in items if it.cls != GOOD}
 
 
