@@ -94,7 +94,7 @@ class Pipeline:
         return doc
 
     def clean(self, doc: Doc, repeated: frozenset[str]) -> Doc | Reject:
-        """Strip boilerplate, detect the language, repair foreign fragments."""
+        """Detect the language, strip boilerplate (with its stopwords), repair foreign fragments."""
         lang, _ = detect_language(doc.text, self.s.language)
         before = len(doc.text)
         stripped = strip_boilerplate(doc.text, self.s.boilerplate, self.rules, self.stopwords, lang, repeated)
