@@ -14,6 +14,8 @@ MENU_CHARS = ("|", "»", "›", "•", "·", "▸", "►", "«")
 MENU_MAX_CHARS = 400  # separators are counted on lines up to this long (menus are not paragraphs)
 CLOSERS = "'\"”’»)]*"
 SENTENCE_ENDS = frozenset(".!?…。！？")
+TRUNCATION = ("...", "…", "...]", "…]", "... more", "… more")
+INNER_SENTENCE_END = re.compile(r"[.!?][\"'”’»)]*\s+\S")  # a cut-off teaser is one sentence
 
 
 @dataclass(slots=True)
@@ -23,7 +25,7 @@ class LineFeatures:
     stop_density: float  # stopwords / words (on the sample)
     sentence_end: bool  # ends like a sentence (. ! ? … with optional closing quote or bracket)
     menu_tokens: int  # | » › • · separators
-    truncated: bool  # ends with ... or … (teasers, cut previews)
+    truncated: bool  # one sentence cut off with ... or … (teasers of other stories)
 
 
 def line_features(line: str, stop: frozenset[str], sample_chars: int) -> LineFeatures:
@@ -41,7 +43,7 @@ def line_features(line: str, stop: frozenset[str], sample_chars: int) -> LineFea
         stop_density=stops / k if k else 0.0,
         sentence_end=bool(tail) and tail[-1] in SENTENCE_ENDS and not tail.endswith(("...", "…")),
         menu_tokens=sum(map(line.count, MENU_CHARS)) if n <= MENU_MAX_CHARS else 0,
-        truncated=line.endswith(("...", "…", "...]", "…]", "... more", "… more")),
+        truncated=line.endswith(TRUNCATION) and not INNER_SENTENCE_END.search(line, 0, n - 4),
     )
 
 
