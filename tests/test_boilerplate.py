@@ -155,3 +155,41 @@ def test_comment_section_after_article_goes(seed_texts):
     assert any(rule.startswith("classifier:after-comments") for rule in removed.values())
     assert "I feel bad for all of them, honestly." not in res.text
     assert all(ln in res.text for ln in _lines(text) if len(ln) > 150)
+
+
+def test_related_headline_list_and_teasers_after_article_go(seed_texts):
+    text = seed_texts["000_8cac10d750b4a1f9.txt"].replace("\nBack to top button", "")
+    related = [
+        "More from World",
+        "Poland says missile that killed two was Ukrainian stray",
+        "Kremlin rejects talks offer as winter sets in",
+        "Drone attacks hit power stations across the country",
+        "EU agrees new sanctions package on Moscow",
+        "Analysis: what the new air defences can and cannot do",
+    ]
+    teaser = "Officials in Kyiv said on Friday that the new systems would arrive before the end of the..."
+    res = strip(text + "\n\n" + "\n".join(related) + "\n" + teaser)
+    removed = _removed(res)
+    for line in related[1:]:
+        assert line in removed, line
+    assert removed[teaser] == "classifier:teaser"
+    assert all(ln in res.text for ln in _lines(text) if len(ln) > 150)
+
+
+def test_user_rules_file_extends_the_shipped_rules(tmp_path, seed_texts):
+    from flows.config import load_settings
+    from flows.pipeline import Pipeline
+
+    extra = tmp_path / "mine.toml"
+    extra.write_text(
+        '[[phrases]]\nname = "house-promo"\ncategory = "advertising"\n'
+        'phrases = ["Download our app for the latest news"]\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(overrides=[{"boilerplate": {"extra_rules_files": [str(extra)]}}])
+    pipe = Pipeline(settings)
+    text = seed_texts["000_8cac10d750b4a1f9.txt"] + "\n\nDownload our app for the latest news!"
+    from cleaners.boilerplate import strip_boilerplate
+
+    res = strip_boilerplate(text, settings.boilerplate, pipe.rules, pipe.stopwords, "en")
+    assert _removed(res)["Download our app for the latest news!"] == "rule:advertising:house-promo"
