@@ -1,101 +1,424 @@
-"""Boilerplate removal, line by line: configured rules first, then a header/footer classifier.
+"""Boilerplate removal, line by line.
 
-First version: rule patterns plus short-line trimming at the document edges. The classifier is
-extended by the boilerplate issue.
+Each non-empty line is first labelled by the strongest evidence available, in this order:
+
+1. ``repeated-line``: the line occurs in many documents of the same site in this run (guarded: if
+   repeated lines would take more than ``repeat_max_doc_share`` of the document, only those that do
+   not read as prose go, so near-duplicate copies of one story keep their body);
+2. ``rule:<category>:<name>``: a configured pattern (config/rules/boilerplate.toml);
+3. the jusText-style classifier: ``classifier:menu`` (``|``/``»`` separators), ``classifier:capitalised``
+   (a run of capitalised words without stopwords), ``classifier:teaser`` (cut-off preview ending in
+   "..."), ``classifier:low-stopwords`` (long but not prose); otherwise GOOD (long prose), NEARGOOD
+   (prose-like) or SHORT.
+
+Context then decides the uncertain lines as jusText does (a short line between good paragraphs is a
+heading and stays; near-good next to good stays; the rest goes: ``classifier:short`` /
+``classifier:neargood``). Finally the article is located as the largest cluster of good lines; good
+lines far from it (comment threads, related-story blurbs, footers) go as ``classifier:outside-main``,
+except title-like lines just above it that share content words with it (the headline and subheads).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import itertools
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-import regex
+import xxhash
 from pydantic import Field
 
-from cleaners.edits import Edit, StageResult
+from cleaners.boilerplate_rules import BoilerplateRules, MatchStats, Rule
+from cleaners.edits import StageResult, apply_spans
+from cleaners.line_features import LineFeatures, capitalised_share, content_stems, line_features
 from cleaners.options import Options
+from cleaners.stopwords import Stopwords
 
 STAGE = "boilerplate"
+
+GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
+_NON_WORD = re.compile(r"\W+")
+LINK_LIST = "classifier:link-list"
+
+__all__ = [
+    "STAGE",
+    "BoilerplateOptions",
+    "BoilerplateRules",
+    "Rule",
+    "Stopwords",
+    "line_key",
+    "strip_boilerplate",
+]
 
 
 class BoilerplateOptions(Options):
     enabled: bool
     rules_file: str  # relative to the config folder
-    pattern_timeout_s: float = Field(gt=0)  # per-line time limit for user patterns
-    edge_max_words: int = Field(ge=0)  # short lines at the document's edges up to this many words go
-    min_sentence_words: int = Field(ge=1)
+    extra_rules_files: tuple[str, ...]  # the user's own rule files, added after rules_file
+    stopwords_dir: str  # relative to the config folder; <iso>.txt per language
+    pattern_timeout_s: float = Field(gt=0)  # per-line time limit for rule patterns
+    length_low: int = Field(ge=1)  # shorter lines are SHORT (decided by context)
+    length_high: int = Field(ge=1)  # prose lines at least this long are GOOD outright
+    length_sentence: int = Field(ge=1)  # ... and from this length if they end like a sentence
+    stopwords_low: float = Field(ge=0, le=1)  # stopword density for NEARGOOD
+    stopwords_high: float = Field(ge=0, le=1)  # stopword density for GOOD
+    stopwords_sentence: float = Field(ge=0, le=1)  # a long line ending like a sentence needs only this
+    stopwords_sample_chars: int = Field(ge=20)  # density of longer lines is measured on their start
+    stopwords_guess_share: float = Field(ge=0, le=1)  # unknown language: best list must cover this share
+    # a short line ending like a sentence with this many words is NEARGOOD
+    short_sentence_words: int = Field(ge=1)
+    menu_min_tokens: int = Field(ge=1)  # this many | » › • separators make a line a menu
+    capitalised_min_words: int = Field(ge=1)  # capitalised-word runs of at least this many words ...
+    capitalised_share: float = Field(ge=0, le=1)  # ... with this share of capitals and no stopwords go
+    teaser_max_chars: int = Field(ge=0)  # lines up to this long ending in "..." are teasers
+    list_min_run: int = Field(ge=0)  # this many short non-sentence lines in a row are a link list (0: off)
+    # good clusters separated by at most this much bad weight are one block
+    block_max_gap: float = Field(ge=0)
+    block_soft_weight: float = Field(ge=0)  # weight of a bad line without rule/menu evidence (hard ones: 1)
+    block_soft_categories: tuple[str, ...]  # rule categories that weigh as soft in gaps (dates, bylines)
+    # other blocks stay if at least this share of the main block's chars ...
+    block_keep_share: float = Field(ge=0)
+    block_keep_chars: int = Field(ge=0)  # ... or at least this many characters of good lines (0: off)
+    # soft signals act only on pages with this many rule/menu/repeated lines
+    min_hard_lines: int = Field(ge=0)
+    barrier_categories: tuple[str, ...]  # rule categories whose line, after the article began, ends it
+    barrier_min_chars: int = Field(ge=0)  # ... once this many characters of good lines came before it
+    barrier_min_share: float = Field(ge=0, le=1)  # ... and this share of all the page's good characters
+    title_window: int = Field(ge=0)  # lines above the article searched for its headline/subheads
+    title_max_words: int = Field(ge=1)
+    subheads: bool  # also rescue title-like lines inside the article right before a good line
+    title_min_shared: int = Field(ge=1)  # content words a title shares with the article body ...
+    title_min_share: float = Field(ge=0, le=1)  # ... and as a share of its own content words
+    stem_chars: int = Field(ge=3)  # content words are compared on this many leading characters
+    title_body_chars: int = Field(ge=1)  # the article's first characters whose words titles are compared with
     repeat_min_docs: int = Field(ge=2)
     repeat_min_share: float = Field(ge=0, le=1)
     repeat_max_doc_share: float = Field(ge=0, le=1)
+    redetect_language_share: float = Field(ge=0, le=1)  # pipeline: re-detect language if this share went
 
 
-@dataclass(frozen=True)
-class Rule:
-    name: str
-    category: str
-    pattern: regex.Pattern[str]
+def line_key(line: str) -> str:
+    """Key of a line for cross-document repetition counts (case- and edge-space-insensitive)."""
+    return xxhash.xxh3_64_hexdigest(line.strip().casefold().encode("utf-8", "surrogatepass"))
 
 
-@dataclass(frozen=True)
-class BoilerplateRules:
-    rules: tuple[Rule, ...]
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> BoilerplateRules:
-        """Build from the parsed rules file: ``[[rule]]`` tables with ``name``, ``category``, ``patterns``."""
-        rules = []
-        for entry in data.get("rule", []):
-            name, category = entry["name"], entry.get("category", entry["name"])
-            for pat in entry["patterns"]:
-                try:
-                    compiled = regex.compile(pat, regex.IGNORECASE | regex.V1)
-                except regex.error as exc:
-                    raise ValueError(f"boilerplate rule {name!r}: bad pattern {pat!r}: {exc}") from exc
-                rules.append(Rule(name, category, compiled))
-        return cls(tuple(rules))
+@dataclass(slots=True)
+class _Line:
+    index: int  # index into the document's lines
+    text: str  # stripped
+    feats: LineFeatures
+    cls: str
+    why: str  # signal that made it BAD (or would, for uncertain lines)
+    hard: bool  # BAD by rule/repetition/menu: never rescued by context or as a title
 
 
-def _match_rule(line: str, rules: Sequence[Rule], timeout: float) -> Rule | None:
-    for rule in rules:
-        try:
-            if rule.pattern.fullmatch(line, timeout=timeout):
-                return rule
-        except TimeoutError:
+def _stoplist(
+    lines: Sequence[str], lang: str | None, stopwords: Stopwords, o: BoilerplateOptions
+) -> frozenset[str]:
+    """The language's stopwords; for an unknown language the best-covering list, if it covers enough."""
+    stop = stopwords.get(lang)
+    if stop is not None:
+        return stop
+    sample: list[str] = []
+    for line in lines:
+        sample.extend(line.lower().split())
+        if len(sample) > 300:
+            break
+    lang, stop = stopwords.guess(sample)
+    if lang is None or sum(map(stop.__contains__, sample)) < o.stopwords_guess_share * len(sample):
+        return frozenset()  # language-independent mode: length and punctuation only
+    return stop
+
+
+def _initial(text: str, f: LineFeatures, o: BoilerplateOptions, has_stop: bool) -> tuple[str, str]:
+    if f.menu_tokens >= o.menu_min_tokens and not (f.sentence_end and f.stop_density >= o.stopwords_low):
+        return BAD, "classifier:menu"
+    if f.truncated and f.chars <= o.teaser_max_chars:
+        return BAD, "classifier:teaser"
+    if not has_stop:  # no stopword list for this language: jusText's language-independent mode
+        if f.chars < o.length_low:
+            return SHORT, "classifier:short"
+        return (GOOD if f.chars >= o.length_high else NEARGOOD), "classifier:neargood"
+    if (
+        f.words >= o.capitalised_min_words
+        and f.stop_density == 0
+        and not f.sentence_end
+        and capitalised_share(text) >= o.capitalised_share
+    ):
+        return BAD, "classifier:capitalised"
+    if f.chars < o.length_low:
+        if f.sentence_end and f.words >= o.short_sentence_words and f.stop_density >= o.stopwords_low:
+            return NEARGOOD, "classifier:neargood"
+        return SHORT, "classifier:short"
+    if f.stop_density >= o.stopwords_high:
+        long = f.chars >= o.length_high or (f.sentence_end and f.chars >= o.length_sentence)
+        return (GOOD if long else NEARGOOD), "classifier:neargood"
+    if f.stop_density >= o.stopwords_low or (f.sentence_end and f.stop_density >= o.stopwords_sentence):
+        return NEARGOOD, "classifier:neargood"
+    return BAD, "classifier:low-stopwords"
+
+
+def _neighbour(items: list[_Line], i: int, step: int, ignore_neargood: bool) -> str:
+    j = i + step
+    while 0 <= j < len(items):
+        c = items[j].cls
+        if c in (GOOD, BAD):
+            return c
+        if c == NEARGOOD and not ignore_neargood:
+            return c
+        j += step
+    return BAD  # document edges count as boilerplate
+
+
+def _context(items: list[_Line]) -> None:
+    """jusText's context-sensitive pass: SHORT and NEARGOOD become GOOD or BAD."""
+    new = [it.cls for it in items]
+    for i, it in enumerate(items):
+        if it.cls != SHORT:
             continue
-    return None
+        prev, nxt = _neighbour(items, i, -1, True), _neighbour(items, i, 1, True)
+        if prev == GOOD and nxt == GOOD:
+            new[i] = GOOD
+        elif prev == BAD and nxt == BAD:
+            new[i] = BAD
+        elif (prev == BAD and _neighbour(items, i, -1, False) == NEARGOOD) or (
+            nxt == BAD and _neighbour(items, i, 1, False) == NEARGOOD
+        ):
+            new[i] = GOOD
+        else:
+            new[i] = BAD
+    for i, it in enumerate(items):
+        if it.cls != NEARGOOD:
+            continue
+        prev, nxt = _neighbour(items, i, -1, True), _neighbour(items, i, 1, True)
+        new[i] = BAD if prev == BAD and nxt == BAD else GOOD
+    for it, c in zip(items, new, strict=True):
+        it.cls = c
+
+
+def _blocks(
+    items: list[_Line], max_gap: float, soft: float, soft_marks: tuple[str, ...]
+) -> list[tuple[int, int, int]]:
+    """Clusters of GOOD lines joined across gaps of BAD lines weighing at most ``max_gap`` (a line with
+    hard evidence weighs 1, others ``soft``): (first, last, good chars)."""
+    blocks: list[tuple[int, int, int]] = []
+    start = last = -1
+    chars = 0
+    gap = 0.0
+    for i, it in enumerate(items):
+        if it.cls == GOOD:
+            if start < 0:
+                start, chars = i, 0
+            elif gap > max_gap:
+                blocks.append((start, last, chars))
+                start, chars = i, 0
+            last, gap = i, 0.0
+            chars += it.feats.chars
+        elif start >= 0:
+            gap += 1.0 if it.hard and not it.why.startswith(soft_marks) and it.why != LINK_LIST else soft
+    if start >= 0:
+        blocks.append((start, last, chars))
+    return blocks
+
+
+def _mark_lists(items: list[_Line], min_run: int) -> None:
+    """Runs of short lines that do not end like sentences are link lists or menus, not subheads."""
+    run: list[_Line] = []
+    for it in [*items, None]:
+        if it is not None and it.cls == SHORT and not it.feats.sentence_end:
+            run.append(it)
+            continue
+        if len(run) >= min_run:
+            for r in run:
+                r.cls, r.why, r.hard = BAD, LINK_LIST, True
+        run = []
+
+
+def _cut_at_barrier(items: list[_Line], o: BoilerplateOptions) -> None:
+    """A comment-section heading after the article (``barrier_categories``) ends it: all below goes."""
+    if not o.barrier_categories:
+        return
+    marks = tuple(f"rule:{c}:" for c in o.barrier_categories)
+    total = sum(it.feats.chars for it in items if it.cls == GOOD)
+    need = max(o.barrier_min_chars, o.barrier_min_share * total)
+    good = 0
+    for j, it in enumerate(items):
+        if it.cls == GOOD:
+            good += it.feats.chars
+        elif good >= need and it.why.startswith(marks):
+            reason = "classifier:after-" + it.why.split(":")[1]
+            for later in items[j + 1 :]:
+                if later.cls == GOOD or not later.hard:
+                    later.cls, later.why, later.hard = BAD, reason, True
+            return
+
+
+def _titled(it: _Line, o: BoilerplateOptions) -> bool:
+    return not it.hard and it.cls != GOOD and it.feats.words <= o.title_max_words and not it.feats.menu_tokens
+
+
+def _keep_titles(
+    items: list[_Line], first: int, last: int, stop: frozenset[str], o: BoilerplateOptions
+) -> None:
+    """Rescue the headline and subheads: title-like lines in the window above the article, or right
+    before one of its good lines, that share content words with the article's start."""
+    window = [it for it in items[max(0, first - o.title_window) : first] if _titled(it, o)]
+    if o.subheads:
+        window += [
+            it for j, it in enumerate(items[first:last], first) if _titled(it, o) and items[j + 1].cls == GOOD
+        ]
+    if not window:
+        return
+    parts: list[str] = []
+    budget = o.title_body_chars
+    for it in items[first : last + 1]:
+        if it.cls == GOOD:
+            parts.append(it.text[:budget])
+            budget -= it.feats.chars
+            if budget <= 0:
+                break
+    # a stem is shared if some word of the article's start begins with it (cheaper than its word set)
+    body = " " + _NON_WORD.sub(" ", " ".join(parts).lower())
+    for it in window:
+        stems = content_stems(it.text, stop, o.stem_chars)
+        if not stems:
+            continue
+        shared = sum(f" {s}" in body for s in stems)
+        if shared >= o.title_min_shared and shared >= o.title_min_share * len(stems):
+            it.cls, it.why = GOOD, ""
+
+
+def classify_lines(
+    lines: Sequence[str],
+    opts: BoilerplateOptions,
+    rules: BoilerplateRules,
+    stopwords: Stopwords,
+    lang: str | None = None,
+    repeated: frozenset[str] = frozenset(),
+    stats: MatchStats | None = None,
+) -> dict[int, str]:
+    """Map each boilerplate line's index in ``lines`` to the rule or signal that removes it."""
+    o = opts
+    stop = _stoplist(lines, lang, stopwords, o)
+    groups = rules.candidates([line.lower() for line in lines])
+    timeout, sample = o.pattern_timeout_s, o.stopwords_sample_chars
+    items: list[_Line] = []
+    hard = 0
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        rule = rules.match(text, timeout, stats, groups, i)
+        if rule is not None:  # a rule line needs only its length later on
+            f = LineFeatures(len(text), 0, 0.0, False, 0, False)
+            items.append(_Line(i, text, f, BAD, rule.label, True))
+            hard += 1
+            continue
+        f = line_features(text, stop, sample)
+        cls, why = _initial(text, f, o, bool(stop))
+        is_hard = cls == BAD and why != "classifier:low-stopwords"
+        hard += is_hard
+        items.append(_Line(i, text, f, cls, why, is_hard))
+    if not items:
+        return {}
+    repeated_hits = _mark_repeated(items, repeated, o) if repeated else 0
+    if not any(it.cls == GOOD for it in items):
+        for it in items:  # a page of short paragraphs: its prose-like lines anchor the context
+            if it.cls == NEARGOOD:
+                it.cls = GOOD
+    if o.list_min_run:
+        _mark_lists(items, o.list_min_run)
+    _context(items)
+    _cut_at_barrier(items, o)
+    soft_marks = tuple(f"rule:{c}:" for c in o.block_soft_categories)
+    blocks = _blocks(items, o.block_max_gap, o.block_soft_weight, soft_marks)
+    if blocks:
+        main = max(blocks, key=lambda b: b[2])
+        big = o.block_keep_chars or main[2] + 1
+        kept = [b for b in blocks if b is main or b[2] >= min(o.block_keep_share * main[2], big)]
+        inside = set()
+        for first, last, _ in kept:
+            inside.update(range(first, last + 1))
+        for j, it in enumerate(items):
+            if it.cls == GOOD and j not in inside:
+                it.cls, it.why = BAD, "classifier:outside-main"
+        _keep_titles(items, kept[0][0], kept[-1][1], stop, o)
+    if hard + repeated_hits < o.min_hard_lines:
+        # no page furniture: trust only hard evidence
+        return {it.index: it.why for it in items if it.hard and it.why != LINK_LIST}
+    return {it.index: it.why for it in items if it.cls != GOOD}
+
+
+def _mark_repeated(items: list[_Line], repeated: frozenset[str], o: BoilerplateOptions) -> int:
+    """Mark lines frequent in the site as BAD (guarded); return how many were newly marked."""
+    hits = [it for it in items if not it.hard and line_key(it.text) in repeated]
+    if not hits:
+        return 0
+    total = sum(it.feats.chars for it in items)
+    share = sum(it.feats.chars for it in hits) / total
+    marked = 0
+    for it in hits:
+        if share > o.repeat_max_doc_share and it.cls in (GOOD, NEARGOOD):
+            continue  # guard: near-duplicate copies of a story share their body; dedup handles them
+        it.cls, it.why, it.hard = BAD, "repeated-line", True
+        marked += 1
+    return marked
 
 
 def strip_boilerplate(
     text: str,
     opts: BoilerplateOptions,
     rules: BoilerplateRules,
+    stopwords: Stopwords,
+    lang: str | None = None,
     repeated: frozenset[str] = frozenset(),
 ) -> StageResult:
-    """Remove boilerplate lines; ``repeated`` holds lines seen in many documents of the same source."""
-    if not opts.enabled:
+    """Remove boilerplate lines. ``lang``: the document's ISO code (None: guessed from stopwords);
+    ``repeated``: :func:`line_key` s of lines frequent in the document's site."""
+    if not opts.enabled or not text:
         return StageResult(text)
     lines = text.split("\n")
-    offsets = []
+    stats = MatchStats()
+    drop = classify_lines(lines, opts, rules, stopwords, lang, repeated, stats)
+    info = {"boilerplate_rule_timeouts": stats.timeouts} if stats.timeouts else {}
+    if not drop:
+        return StageResult(text, info=info)
+    starts = []
     pos = 0
     for line in lines:
-        offsets.append(pos)
+        starts.append(pos)
         pos += len(line) + 1
-    drop: dict[int, str] = {}
+    keep = _kept_lines(lines, drop)
+    last_kept = max(keep) if keep else -1
+    spans = []
     for i, line in enumerate(lines):
-        stripped = line.strip()
-        if not stripped:
+        if i in keep:
             continue
-        if stripped in repeated:
-            drop[i] = "repeated-line"
-            continue
-        rule = _match_rule(stripped, rules.rules, opts.pattern_timeout_s)
-        if rule:
-            drop[i] = f"rule:{rule.category}:{rule.name}"
-    if not drop:
-        return StageResult(text)
-    kept = [line for i, line in enumerate(lines) if i not in drop]
-    edits = [Edit(STAGE, why, offsets[i], offsets[i] + len(lines[i]) + 1, lines[i] + "\n", "") for i, why in sorted(drop.items())]
-    new = "\n".join(kept)
-    new = regex.sub(r"\n{3,}", "\n\n", new).strip("\n")
-    return StageResult(new, edits)
+        rule = drop.get(i, "blank-line")
+        if i < last_kept:
+            spans.append((starts[i], starts[i + 1], "", rule))
+        else:
+            spans.append((max(starts[i] - 1, 0), starts[i] + len(line), "", rule))
+    result = apply_spans(text, STAGE, spans)
+    result.info.update(info)
+    return result
+
+
+def _kept_lines(lines: Sequence[str], drop: dict[int, str]) -> set[int]:
+    """Kept lines: text lines not dropped, and blank lines, except that blank lines in a stretch
+    that lost a line collapse to one (or to none at the document's start and end)."""
+    keep = {i for i, ln in enumerate(lines) if ln.strip() and i not in drop}
+    if not keep:
+        return keep
+    ordered = sorted(keep)
+    bounds = [(0, ordered[0], False)]
+    bounds += [(a + 1, b, True) for a, b in itertools.pairwise(ordered)]
+    bounds.append((ordered[-1] + 1, len(lines), False))
+    for lo, hi, inner in bounds:
+        gap = range(lo, hi)
+        blanks = [j for j in gap if not lines[j].strip()]
+        if not any(j in drop for j in gap):
+            keep.update(blanks)
+        elif inner and blanks:
+            keep.add(blanks[0])
+    return keep

@@ -41,7 +41,7 @@ from cleaners.scripts import (
     own_script_pattern,
     script_of,
 )
-from cleaners.stopwords import STOPWORDS, _words
+from cleaners.function_words import STOPWORDS, _words
 
 __all__ = ["FragmentOptions", "Glossary", "repair_fragments"]
 

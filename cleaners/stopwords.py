@@ -1,49 +1,35 @@
-"""Function words of Latin-script languages: a cheap first signal for a clause in another language.
+"""Stopword lists per language (the flows load them from config/rules/stopwords, one word a line).
 
-Only the most frequent, unambiguous function words; a clause must still convince langdetect.
+The shipped lists are jusText's stoplists (BSD-2-Clause, see LICENSE-justext.rst there). A user adds a
+language by dropping ``<iso-code>.txt`` into the folder.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
+@dataclass(frozen=True)
+class Stopwords:
+    """Casefolded stopword sets keyed by ISO 639-1 code."""
 
-STOPWORDS: dict[str, frozenset[str]] = {
-    "en": _words(
-        "the of and to in is that for it was on with as he at by this from they be are his"
-        " have not but or had has an which were their been would will she her we you said its"
-        " who there after about also more when into than our can could one all only over out a"
-        " i no so do me us if up"
-    ),
-    "de": _words(
-        "der die das und ist nicht den dem des ein eine einen einem einer sich mit auf für von"
-        " zu im auch als wie wird werden wurde sind hat haben aber oder noch nach bei aus dass"
-        " er sie wir ihr sein seine vor über unter durch gegen schon nur sagte"
-    ),
-    "fr": _words(
-        "le la les des du un une et est dans pour que qui sur pas par au aux avec ce cette ces"
-        " il elle ils sont ont été être mais ou plus leur leurs son sa ses nous vous selon"
-        " avait était fait comme aussi très dit entre"
-    ),
-    "es": _words(
-        "el la los las del un una unos unas y es en que por para con se su sus al lo como pero"
-        " más fue son está han ha ser este esta estos estas también sobre entre desde hasta"
-        " dijo según muy sin porque cuando donde"
-    ),
-    "pt": _words(
-        "o os a as do da dos das um uma e é em no na nos nas que por para com se seu sua seus"
-        " ao pelo pela mais foi são está não também sobre entre como mas muito disse segundo"
-        " quando onde isso este esta"
-    ),
-    "it": _words(
-        "il lo la gli le dei delle degli del della un una e è in che con si suo sua al"
-        " alla nel nella sono stato anche più ma non questo questa tra fra dopo ha hanno"
-        " detto secondo"
-    ),
-    "nl": _words(
-        "de het een en van in is dat op te voor met zijn niet aan er ook als bij door maar om"
-        " dan nog wel naar uit worden wordt werd heeft hebben deze dit zij hij over volgens zei"
-    ),
-}
+    lists: Mapping[str, frozenset[str]]
+
+    @classmethod
+    def from_words(cls, lists: Mapping[str, Iterable[str]]) -> Stopwords:
+        return cls({lang: frozenset(w.casefold() for w in words) for lang, words in lists.items()})
+
+    def get(self, lang: str | None) -> frozenset[str] | None:
+        return self.lists.get(lang) if lang else None
+
+    def guess(self, words: list[str]) -> tuple[str | None, frozenset[str]]:
+        """The language whose list covers most of ``words`` (casefolded); ties go to the sorted-first code."""
+        best: tuple[str | None, frozenset[str]] = (None, frozenset())
+        best_hits = 0
+        for lang in sorted(self.lists):
+            stop = self.lists[lang]
+            hits = sum(w in stop for w in words)
+            if hits > best_hits:
+                best, best_hits = (lang, stop), hits
+        return best

@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import xxhash
 
-from cleaners.boilerplate import BoilerplateRules, strip_boilerplate
+from cleaners.boilerplate import BoilerplateRules, Stopwords, line_key, strip_boilerplate
 from cleaners.decode import decode_bytes
 from cleaners.edits import Edit, StageResult
 from cleaners.encoding import fix_encoding
@@ -54,14 +53,16 @@ class Doc:
         return Reject(self.id, self.source, reason, detail, self.edits, self.info)
 
 
-def line_key(line: str) -> str:
-    """Key of a line for cross-document repetition counts."""
-    return xxhash.xxh3_64_hexdigest(line.strip().casefold().encode("utf-8", "surrogatepass"))
-
-
 def load_rules_file(path: Path) -> dict[str, Any]:
     with path.open("rb") as fh:
         return tomllib.load(fh)
+
+
+def load_stopwords(folder: Path) -> Stopwords:
+    """``<iso-code>.txt`` files, one word a line; a user adds a language by adding a file."""
+    return Stopwords.from_words(
+        {f.stem: f.read_text(encoding="utf-8").split() for f in sorted(folder.glob("*.txt"))}
+    )
 
 
 def load_glossary(folder: Path, target: str = "en") -> Glossary:
@@ -77,7 +78,10 @@ class Pipeline:
     def __init__(self, settings: Settings) -> None:
         self.s = settings
         base = config_dir()
-        self.rules = BoilerplateRules.from_mapping(load_rules_file(base / settings.boilerplate.rules_file))
+        bp = settings.boilerplate
+        rule_files = [bp.rules_file, *bp.extra_rules_files]
+        self.rules = BoilerplateRules.from_mapping(*(load_rules_file(base / f) for f in rule_files))
+        self.stopwords = load_stopwords(base / bp.stopwords_dir)
         self.glossary = load_glossary(base / settings.fragments.glossary_dir)
 
     def prepare(self, raw: RawDoc) -> Doc | Reject:
@@ -97,9 +101,13 @@ class Pipeline:
         return doc
 
     def clean(self, doc: Doc, repeated: frozenset[str]) -> Doc | Reject:
-        """Strip boilerplate, detect the language, repair foreign fragments."""
-        doc.take(strip_boilerplate(doc.text, self.s.boilerplate, self.rules, repeated))
-        lang, prob = detect_language(doc.text, self.s.language)
+        """Detect the language, strip boilerplate (with its stopwords), repair foreign fragments."""
+        lang, _ = detect_language(doc.text, self.s.language)
+        before = len(doc.text)
+        stripped = strip_boilerplate(doc.text, self.s.boilerplate, self.rules, self.stopwords, lang, repeated)
+        doc.take(stripped)
+        if before and (before - len(doc.text)) > self.s.boilerplate.redetect_language_share * before:
+            lang, _ = detect_language(doc.text, self.s.language)  # the page around it may have misled it
         doc.info["lang"] = lang
         fragments = repair_fragments(doc.text, lang, self.s.fragments, self.glossary)
         doc.take(fragments)

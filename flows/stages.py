@@ -115,7 +115,10 @@ def _reject_record(rej: Reject) -> dict[str, Any]:
 
 
 def prepare_shard(work_root: str, index: int) -> dict[str, Any]:
-    """Read, decode and repair one shard; count its lines per site for cross-document boilerplate."""
+    """Read, decode and repair one shard; count its lines per site for cross-document boilerplate.
+
+    A line counts once per distinct document text of its site (exact copies of a story are counted
+    once; near-copies are handled by the stage's share-of-document guard)."""
     work = Work(Path(work_root))
     if work.prepared(index).exists() and work.lines(index).exists():
         return {"shard": index, "skipped": True}
@@ -125,6 +128,7 @@ def prepare_shard(work_root: str, index: int) -> dict[str, Any]:
     records: list[dict[str, Any]] = []
     lines: dict[str, Counter[str]] = defaultdict(Counter)
     docs_per_site: Counter[str] = Counter()
+    seen: set[tuple[str, str]] = set()  # (site, text key): exact copies count once
     started = time.perf_counter()
     for item in read_shard(shard, settings.input):
         out = item if isinstance(item, Reject) else pipe.prepare(item)
@@ -132,6 +136,10 @@ def prepare_shard(work_root: str, index: int) -> dict[str, Any]:
             records.append(_reject_record(out))
             continue
         records.append({"status": "ok", **out.to_json()})
+        text_key = (out.site, line_key(out.text))
+        if text_key in seen:
+            continue
+        seen.add(text_key)
         docs_per_site[out.site] += 1
         lines[out.site].update({line_key(ln) for ln in out.text.split("\n") if ln.strip()})
     write_json(work.lines(index), {"docs": docs_per_site, "lines": {k: dict(v) for k, v in lines.items()}})
