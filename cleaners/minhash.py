@@ -61,13 +61,13 @@ class MinHashOptions(Options):
 
 @lru_cache(maxsize=1)
 def _char_classes() -> np.ndarray:
-    """Class of every code point below U+40000: separator, word character, or a character of its own."""
+    """Class of every code point: separator, word character, or a character that is a token of its own."""
     chars = "".join(map(chr, range(0x20000)))
     marked = _WORD_CHAR.sub("\x01", _UNSPACED.sub("\x02", chars))
     codes = np.frombuffer(marked.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    table = np.zeros(0x40000, dtype=np.uint8)
+    table = np.zeros(0x110000, dtype=np.uint8)
     table[:0x20000] = np.where(codes == 1, _WORD, np.where(codes == 2, _SOLO, _SEP))
-    table[0x20000:] = _SOLO  # CJK extension planes
+    table[0x20000:0x40000] = _SOLO  # CJK extension planes
     return table
 
 
@@ -83,9 +83,7 @@ def _spans(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Code points of the normalised text and the ``[start, end)`` of each token, vectorised."""
     norm = unicodedata.normalize("NFKC", text).casefold()
     cps = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    table = _char_classes()
-    cls = table[np.minimum(cps, 0x3FFFF)]
-    cls[cps > 0x3FFFF] = _SEP
+    cls = _char_classes()[cps]
     word = cls == _WORD
     solo = cls == _SOLO
     prev_word = np.concatenate(([False], word[:-1]))
@@ -148,7 +146,8 @@ def features(text: str, opts: MinHashOptions) -> tuple[str, np.ndarray]:
         hashes = _combine(th, th.size)
     else:
         hashes = _combine(th, n)
-    return key, np.unique(hashes.astype(np.uint32))
+    hashes = np.sort(hashes.astype(np.uint32))
+    return key, hashes[np.concatenate(([True], hashes[1:] != hashes[:-1]))]
 
 
 def exact_key(text: str) -> str:

@@ -104,11 +104,17 @@ def clean(inputs: tuple[str, ...], out: Path, config: tuple[str, ...], sets: tup
     if out.exists() and not out.is_dir():
         raise click.UsageError(f"--out {out} exists and is not a folder")
 
+    from flows.index import DedupIndexError, open_index
+
+    if settings.index.path:  # fail before any work if the index is unreachable, damaged or incompatible
+        try:
+            open_index(settings.index.path, settings).close()
+        except DedupIndexError as exc:
+            raise click.ClickException(str(exc)) from exc
     from flows.prefect_env import configure
 
     configure(verbose)
     from flows.flow import run_local
-    from flows.index import DedupIndexError
     from flows.inputs import InputError
 
     started = time.perf_counter()
