@@ -49,6 +49,12 @@ class RedisSession:
         self.already_added = number is not None
         self._run_no = int(number) if number is not None else None
         self._names: dict[int, str] = {}
+        self._pending: Callable[[redis.Redis], None] | None = None
+
+    def commit(self) -> None:
+        if self._pending is not None:
+            self.ix.call(self._pending)
+            self._pending = None
 
     def _name(self, run_no: int) -> str:
         if run_no not in self._names:
@@ -124,7 +130,7 @@ class RedisSession:
             pipe.hset(f"{p}:runs", self.run, run_no)
             pipe.execute()
 
-        self.ix.call(write)
+        self._pending = write  # applied by commit() when the session ends without an error
         self._run_no = run_no
         self._names[run_no] = self.run
         self.already_added = True
@@ -192,7 +198,9 @@ class RedisIndex:
                     f"{max(holder, 0) / 1000:.0f} s at the latest")
             time.sleep(0.1)
         try:
-            yield RedisSession(self, run)
+            session = RedisSession(self, run)
+            yield session
+            session.commit()
         finally:
             self.call(lambda r: r.eval(_RELEASE, 1, lock, token))
 
