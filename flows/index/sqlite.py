@@ -78,8 +78,9 @@ class SqliteSession:
         db.executemany("INSERT INTO q VALUES (?, ?)", zip(rows.tolist(), band_keys.ravel().tolist(), strict=True))
         own = -1 if self._run_no is None else self._run_no
         pairs = db.execute(
-            "SELECT DISTINCT q.row, b.doc FROM q JOIN bands b ON b.key = q.key JOIN docs d ON d.doc = b.doc"
-            " WHERE d.run != ? ORDER BY q.row, b.doc", (own,)).fetchall()
+            # CROSS JOIN fixes the loop order: each query key probes the bands b-tree (never a scan of it)
+            "SELECT DISTINCT q.row, b.doc FROM q CROSS JOIN bands b ON b.key = q.key"
+            " CROSS JOIN docs d ON d.doc = b.doc WHERE d.run != ? ORDER BY q.row, b.doc", (own,)).fetchall()
         db.execute("DELETE FROM q")
         return pairs
 
