@@ -111,6 +111,13 @@ def measure(location: str, size: int, run: int) -> dict:
 
 
 def _peak_rss_mb() -> float:
+    """Peak RSS of this process image (VmHWM: unlike ru_maxrss, not inherited from the parent across exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
