@@ -165,11 +165,37 @@ def throughput(settings: Settings, articles: list[dict]) -> float:
     return len(docs) / (time.process_time() - started)
 
 
+def scale(settings: Settings, articles: list[dict], n: int, rng: random.Random) -> None:
+    """Dedup step alone on ``n`` documents made of random paragraphs (10% near-copies): time and RSS."""
+    paras = [p for a in articles for p in _paras(a["text"]) if len(p) > 80]
+    texts = ["\n\n".join(rng.sample(paras, 8)) for _ in range(n)]
+    for k in range(0, n, 10):
+        texts[k] = local_edit(texts[rng.randrange(n)], rng)
+    started = time.process_time()
+    feats = [features(t, settings.minhash) for t in texts]
+    arr = feature_arrays([f"d{i}" for i in range(n)], [k for k, _ in feats], [h for _, h in feats],
+                         [len(t) for t in texts], [""] * n, settings.minhash)
+    feat_s = time.process_time() - started
+    del feats, texts
+    f = Features(list(arr["ids"].tolist()), list(arr["keys"].tolist()), arr["sigs"], arr["lengths"], [""] * n,
+                 arr["shingles"], arr["offsets"])
+    started = time.perf_counter()
+    dec = deduplicate(f, settings)
+    print(f"scale: {n:,} docs, features {n / feat_s:,.0f} docs/s per core (CPU), dedup step "
+          f"{time.perf_counter() - started:.1f} s, candidates {dec['stats']['candidates']:,}, "
+          f"clusters {len(dec['clusters']):,}, peak RSS {_peak_rss_mb():.0f} MB")
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--families", type=int, default=100)
     ap.add_argument("--hard", type=int, default=30)
+    ap.add_argument("--scale", type=int, help="only time the dedup step on this many synthetic documents")
     ap.add_argument("--set", dest="sets", action="append", default=[], help="section.key=value override")
     args = ap.parse_args()
     from flows.config import parse_override
@@ -177,6 +203,9 @@ def main() -> None:
     settings = load_settings(overrides=[parse_override(s) for s in args.sets])
     articles = [json.loads(line) for line in ARTICLES.open(encoding="utf-8")]
     rng = random.Random(args.seed)
+    if args.scale:
+        scale(settings, articles, args.scale, rng)
+        return
     docs, hard_pairs = build(articles, args.families, args.hard, rng)
     pipe = Pipeline(settings)
     feats, feat_s, rejected = run_pipeline(pipe, docs)
@@ -222,7 +251,7 @@ def main() -> None:
     print(f"seeds: {seed_clusters} clusters")
     print(f"features+signatures: {len(ids) / feat_s:,.0f} docs/s per core on the bench docs (CPU time), "
           f"{rate:,.0f} docs/s on 3 KB docs; dedup step {dedup_s:.2f} s; "
-          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+          f"peak RSS {_peak_rss_mb():.0f} MB")
 
 
 if __name__ == "__main__":
