@@ -102,8 +102,11 @@ def build(articles: list[dict], n_families: int, n_hard: int, rng: random.Random
     """Documents ``(id, text, family, recipe)``; family None for singletons, "hard:k" for hard negatives."""
     order = list(range(len(articles)))
     rng.shuffle(order)
-    fam_idx, hard_idx, rest = order[:n_families], order[n_families : n_families + 2 * n_hard], \
-        order[n_families + 2 * n_hard :]
+    fam_idx, hard_idx, rest = (
+        order[:n_families],
+        order[n_families : n_families + 2 * n_hard],
+        order[n_families + 2 * n_hard :],
+    )
     docs = []
     for f, i in enumerate(fam_idx):
         text = articles[i]["text"]
@@ -148,8 +151,11 @@ def run_pipeline(pipe: Pipeline, docs: list[tuple]) -> tuple[Features, float, in
         lengths.append(len(text))
     arr = feature_arrays(ids, keys, shingles, lengths, [""] * len(ids), pipe.s.minhash)
     seconds = time.process_time() - started
-    return Features(ids, keys, arr["sigs"], arr["lengths"], [""] * len(ids), arr["shingles"],
-                    arr["offsets"]), seconds, rejected
+    return (
+        Features(ids, keys, arr["sigs"], arr["lengths"], [""] * len(ids), arr["shingles"], arr["offsets"]),
+        seconds,
+        rejected,
+    )
 
 
 def pairs_of(groups: list[list[str]]) -> set[tuple[str, str]]:
@@ -173,17 +179,32 @@ def scale(settings: Settings, articles: list[dict], n: int, rng: random.Random) 
         texts[k] = local_edit(texts[rng.randrange(n)], rng)
     started = time.process_time()
     feats = [features(t, settings.minhash) for t in texts]
-    arr = feature_arrays([f"d{i}" for i in range(n)], [k for k, _ in feats], [h for _, h in feats],
-                         [len(t) for t in texts], [""] * n, settings.minhash)
+    arr = feature_arrays(
+        [f"d{i}" for i in range(n)],
+        [k for k, _ in feats],
+        [h for _, h in feats],
+        [len(t) for t in texts],
+        [""] * n,
+        settings.minhash,
+    )
     feat_s = time.process_time() - started
     del feats, texts
-    f = Features(list(arr["ids"].tolist()), list(arr["keys"].tolist()), arr["sigs"], arr["lengths"], [""] * n,
-                 arr["shingles"], arr["offsets"])
+    f = Features(
+        list(arr["ids"].tolist()),
+        list(arr["keys"].tolist()),
+        arr["sigs"],
+        arr["lengths"],
+        [""] * n,
+        arr["shingles"],
+        arr["offsets"],
+    )
     started = time.perf_counter()
     dec = deduplicate(f, settings)
-    print(f"scale: {n:,} docs, features {n / feat_s:,.0f} docs/s per core (CPU), dedup step "
-          f"{time.perf_counter() - started:.1f} s, candidates {dec['stats']['candidates']:,}, "
-          f"clusters {len(dec['clusters']):,}, peak RSS {_peak_rss_mb():.0f} MB")
+    print(
+        f"scale: {n:,} docs, features {n / feat_s:,.0f} docs/s per core (CPU), dedup step "
+        f"{time.perf_counter() - started:.1f} s, candidates {dec['stats']['candidates']:,}, "
+        f"clusters {len(dec['clusters']):,}, peak RSS {_peak_rss_mb():.0f} MB"
+    )
 
 
 def _peak_rss_mb() -> float:
@@ -237,11 +258,16 @@ def main() -> None:
     seed_feats, _, _ = run_pipeline(pipe, [(f"seed{i}", t, None, "seed") for i, t in enumerate(seeds)])
     seed_clusters = len(deduplicate(seed_feats, settings)["clusters"])
     rate = throughput(settings, articles)
-    print(f"documents {len(docs)} (families {args.families}, hard-negative pairs {args.hard}), "
-          f"rejected by cleaning {rejected}")
-    print(f"LSH {dec['stats']['bands']} bands x {dec['stats']['rows']} rows, threshold {settings.lsh.threshold}, "
-          f"candidates {dec['stats']['candidates']}, verified {dec['stats']['near_pairs']} "
-          f"{dec['stats'].get('near_pairs_by_rule')}, exact pairs {dec['stats']['exact_pairs']}")
+    print(
+        f"documents {len(docs)} (families {args.families}, hard-negative pairs {args.hard}), "
+        f"rejected by cleaning {rejected}"
+    )
+    print(
+        f"LSH {dec['stats']['bands']} bands x {dec['stats']['rows']} rows, "
+        f"threshold {settings.lsh.threshold}, "
+        f"candidates {dec['stats']['candidates']}, verified {dec['stats']['near_pairs']} "
+        f"{dec['stats'].get('near_pairs_by_rule')}, exact pairs {dec['stats']['exact_pairs']}"
+    )
     print(f"pairs: truth {len(truth)}, predicted {len(found)}, true positives {tp}")
     print(f"precision {precision:.4f}  recall {recall:.4f}  F1 {f1:.4f}")
     print(f"hard-negative pairs merged: {hard_merged} of {len(hard_pairs)}")
@@ -249,9 +275,11 @@ def main() -> None:
     if wrong:
         print(f"false pairs (first 5): {wrong[:5]}")
     print(f"seeds: {seed_clusters} clusters")
-    print(f"features+signatures: {len(ids) / feat_s:,.0f} docs/s per core on the bench docs (CPU time), "
-          f"{rate:,.0f} docs/s on 3 KB docs; dedup step {dedup_s:.2f} s; "
-          f"peak RSS {_peak_rss_mb():.0f} MB")
+    print(
+        f"features+signatures: {len(ids) / feat_s:,.0f} docs/s per core on the bench docs (CPU time), "
+        f"{rate:,.0f} docs/s on 3 KB docs; dedup step {dedup_s:.2f} s; "
+        f"peak RSS {_peak_rss_mb():.0f} MB"
+    )
 
 
 if __name__ == "__main__":

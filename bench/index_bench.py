@@ -87,8 +87,15 @@ def batch_features(settings: Settings, size: int, run: int) -> tuple[Features, i
     shingles = [rng.integers(0, 2**32, size=300, dtype=np.uint32) for _ in range(BATCH)]
     offsets = np.concatenate(([0], np.cumsum([s.size for s in shingles])))
     keys = [bytes(row).hex() for row in rng.integers(0, 256, size=(BATCH, 16), dtype=np.uint8)]
-    feats = Features(_ids(rng, BATCH), keys, sigs, np.full(BATCH, 3000), [""] * BATCH,
-                     np.concatenate(shingles), offsets.astype(np.int64))
+    feats = Features(
+        _ids(rng, BATCH),
+        keys,
+        sigs,
+        np.full(BATCH, 3000),
+        [""] * BATCH,
+        np.concatenate(shingles),
+        offsets.astype(np.int64),
+    )
     return feats, planted
 
 
@@ -106,8 +113,14 @@ def measure(location: str, size: int, run: int) -> dict:
     finally:
         index.close()
     found = sum(1 for k in range(0, BATCH, 10) if str(k) in result["earlier"])
-    return {"seconds": round(seconds, 3), "planted": planted, "found": found,
-            "false": len(result["earlier"]) - found, "peak_rss_mb": round(_peak_rss_mb(), 1), "index": stats}
+    return {
+        "seconds": round(seconds, 3),
+        "planted": planted,
+        "found": found,
+        "false": len(result["earlier"]) - found,
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "index": stats,
+    }
 
 
 def _peak_rss_mb() -> float:
@@ -147,18 +160,30 @@ def main() -> None:
             env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
             cmd = [sys.executable, __file__, "--measure", location, str(size), str(run)]
             if args.redis:
-                cmd = [sys.executable, "-c", _REDIS_MEASURE.format(prefix=f"bench{size}"), location, str(size),
-                       str(run)]
+                cmd = [
+                    sys.executable,
+                    "-c",
+                    _REDIS_MEASURE.format(prefix=f"bench{size}"),
+                    location,
+                    str(size),
+                    str(run),
+                ]
             out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stdout
             res = json.loads(out.strip().splitlines()[-1])
             docs = res["index"].get("docs") or res["index"].get("docs_reserved")
-            print(f"  add {BATCH:,} docs: {res['seconds']:.3f} s ({BATCH / res['seconds']:,.0f} docs/s), "
-                  f"near-copies found {res['found']}/{res['planted']} (false {res['false']}), "
-                  f"peak RSS {res['peak_rss_mb']} MB, index docs {docs:,}", flush=True)
+            print(
+                f"  add {BATCH:,} docs: {res['seconds']:.3f} s ({BATCH / res['seconds']:,.0f} docs/s), "
+                f"near-copies found {res['found']}/{res['planted']} (false {res['false']}), "
+                f"peak RSS {res['peak_rss_mb']} MB, index docs {docs:,}",
+                flush=True,
+            )
         if not args.redis:
             after = _file_bytes(location)
-            print(f"  disk: {after / docs:.0f} bytes/doc ({after / 1e6:.0f} MB for {docs:,} docs; "
-                  f"{before / 1e6:.0f} MB before the batches); fill {fill_s:.0f} s", flush=True)
+            print(
+                f"  disk: {after / docs:.0f} bytes/doc ({after / 1e6:.0f} MB for {docs:,} docs; "
+                f"{before / 1e6:.0f} MB before the batches); fill {fill_s:.0f} s",
+                flush=True,
+            )
 
 
 def _file_bytes(location: str) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -17,8 +17,13 @@ class LshOptions(Options):
     bands: int = Field(ge=0)  # 0: chosen from the S-curve for the threshold
     rows: int = Field(ge=0)
     false_negative_weight: float = Field(gt=0)  # how much worse a missed pair is than a candidate checked
-    containment: float = Field(ge=0, le=1)  # 0 = off; else also accept candidates this contained (truncated copies)
-    containment_min_shingles: int = Field(ge=1)  # ... when the smaller document has at least this many shingles
+    candidate_threshold: float = Field(gt=0, lt=1)  # with containment: LSH proposes pairs from this Jaccard
+    containment: float = Field(
+        ge=0, le=1
+    )  # 0 = off; else also accept candidates this contained (truncated copies)
+    containment_min_shingles: int = Field(
+        ge=1
+    )  # ... when the smaller document has at least this many shingles
     max_bucket: int = Field(ge=2)  # a band bucket pairs each member with at most this many earlier members
 
 

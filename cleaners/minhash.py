@@ -99,8 +99,12 @@ def _token_hashes(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.n
         return np.zeros(0, dtype=np.uint64)
     up, down = _powers(max(1024, 1 << int(cps.size).bit_length()))
     with np.errstate(over="ignore"):
-        prefix = np.concatenate((np.zeros(1, dtype=np.uint64), np.cumsum((cps.astype(np.uint64) + np.uint64(1)) * up[: cps.size])))
-        h = (prefix[ends] - prefix[starts]).astype(np.uint64) * down[starts] + (ends - starts).astype(np.uint64)
+        prefix = np.concatenate(
+            (np.zeros(1, dtype=np.uint64), np.cumsum((cps.astype(np.uint64) + np.uint64(1)) * up[: cps.size]))
+        )
+        h = (prefix[ends] - prefix[starts]).astype(np.uint64) * down[starts] + (ends - starts).astype(
+            np.uint64
+        )
         h ^= h >> np.uint64(33)
         h *= np.uint64(0xFF51AFD7ED558CCD)
         h ^= h >> np.uint64(33)
@@ -170,7 +174,7 @@ def shingles(text: str, opts: MinHashOptions) -> list[str]:
 
 
 def shingle_hash(shingle: str | bytes) -> int:
-    """32-bit hash of one shingle string as :func:`shingles` makes it; equals :func:`shingle_hashes` values."""
+    """32-bit hash of one shingle string (as :func:`shingles` makes it): the :func:`shingle_hashes` value."""
     if isinstance(shingle, bytes):
         shingle = shingle.decode("utf-8", "surrogatepass")
     th = _token_hashes(*_spans(shingle))
@@ -183,8 +187,13 @@ def permutations(num_perm: int, seed: int, scheme: str) -> tuple[np.ndarray, np.
     gen = np.random.RandomState(seed)
     if scheme == "legacy":
         pairs = np.array(
-            [(gen.randint(1, _MERSENNE_PRIME, dtype=np.uint64), gen.randint(0, _MERSENNE_PRIME, dtype=np.uint64))
-             for _ in range(num_perm)],
+            [
+                (
+                    gen.randint(1, _MERSENNE_PRIME, dtype=np.uint64),
+                    gen.randint(0, _MERSENNE_PRIME, dtype=np.uint64),
+                )
+                for _ in range(num_perm)
+            ],
             dtype=np.uint64,
         ).T
         return pairs[0].copy(), pairs[1].copy()

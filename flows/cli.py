@@ -86,7 +86,7 @@ class _Progress:
 @click.option("--verbose", "-v", is_flag=True, help="Show Prefect's INFO lines.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("--index", "index", metavar="PATH|redis://HOST:PORT/DB",
-              help="Persistent dedup index: deduplicate against all earlier runs and add this run's documents.")
+              help="Persistent dedup index: dedup against all earlier runs, then add this run's documents.")
 def clean(inputs: tuple[str, ...], out: Path, config: tuple[str, ...], sets: tuple[str, ...],
           workers: int | None, verbose: bool, no_progress: bool, index: str | None) -> None:
     """Clean INPUTs (folders, .txt/.md/.jsonl/.jsonl.gz files, or - for JSONL on stdin) into OUT."""
@@ -140,7 +140,7 @@ def show_config(config: tuple[str, ...], sets: tuple[str, ...]) -> None:
 @click.argument("doc_id")
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder of a run (duplicates.jsonl, clusters.jsonl).")
-@click.option("--index", "index", metavar="PATH|redis://HOST:PORT/DB", help="Dedup index to look the id up in.")
+@click.option("--index", "index", metavar="PATH|redis://HOST:PORT/DB", help="Dedup index to look in.")
 @click.option("--config", "-c", multiple=True, type=click.Path(dir_okay=False))
 @click.option("--set", "sets", multiple=True, metavar="SECTION.KEY=VALUE")
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")

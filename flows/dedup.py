@@ -66,14 +66,22 @@ def doc_date(meta: dict[str, Any], fields: tuple[str, ...] | list[str]) -> str:
     return ""
 
 
-def feature_arrays(ids: list[str], keys: list[str], shingles: list[np.ndarray], lengths: list[int],
-                   dates: list[str], opts: MinHashOptions) -> dict[str, np.ndarray]:
+def feature_arrays(
+    ids: list[str],
+    keys: list[str],
+    shingles: list[np.ndarray],
+    lengths: list[int],
+    dates: list[str],
+    opts: MinHashOptions,
+) -> dict[str, np.ndarray]:
     """The arrays of one shard's features file (signatures computed here, in batches)."""
     sizes = np.array([s.size for s in shingles], dtype=np.int64)
     return {
-        "ids": np.array(ids, dtype=str), "keys": np.array(keys, dtype="U32"),
+        "ids": np.array(ids, dtype=str),
+        "keys": np.array(keys, dtype="U32"),
         "sigs": signatures(shingles, opts),
-        "lengths": np.array(lengths, dtype=np.int64), "dates": np.array(dates, dtype=str),
+        "lengths": np.array(lengths, dtype=np.int64),
+        "dates": np.array(dates, dtype=str),
         "shingles": np.concatenate(shingles).astype(np.uint32) if shingles else np.zeros(0, dtype=np.uint32),
         "offsets": np.concatenate(([0], np.cumsum(sizes))).astype(np.int64),
     }
@@ -95,7 +103,8 @@ def load_features(paths: list[Path], num_perm: int) -> Features:
             sizes.append(np.diff(data["offsets"]))
     size = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
     return Features(
-        ids, keys,
+        ids,
+        keys,
         np.concatenate(sigs) if sigs else np.zeros((0, num_perm), dtype=np.uint32),
         np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64),
         dates,
@@ -105,10 +114,20 @@ def load_features(paths: list[Path], num_perm: int) -> Features:
 
 
 def lsh_shape(settings: Settings) -> tuple[int, int]:
+    """Bands × rows for Jaccard ``lsh.threshold``: used for the index (and in a run without containment)."""
     lsh = settings.lsh
     if lsh.bands and lsh.rows:
         return lsh.bands, lsh.rows
     return choose_bands(settings.minhash.num_perm, lsh.threshold, lsh.false_negative_weight)
+
+
+def candidate_shape(settings: Settings) -> tuple[int, int]:
+    """Bands × rows proposing pairs inside a run: down to ``lsh.candidate_threshold`` when the
+    containment check is on (a truncated copy has a lower Jaccard than its containment)."""
+    lsh = settings.lsh
+    if not lsh.containment or lsh.candidate_threshold >= lsh.threshold:
+        return lsh_shape(settings)
+    return choose_bands(settings.minhash.num_perm, lsh.candidate_threshold, lsh.false_negative_weight)
 
 
 def verify(a: np.ndarray, b: np.ndarray, settings: Settings) -> tuple[float, str] | None:
@@ -141,8 +160,15 @@ def _member_similarity(i: int, kept: int, f: Features, settings: Settings) -> tu
     return jaccard(f.shingle_set(i), f.shingle_set(kept)), "linked"  # joined through other members
 
 
-def _earlier_matches(session: Any, f: Features, groups: list[list[int]], unique: set[int], bands: int,
-                     rows: int, settings: Settings) -> dict[int, tuple[Any, float, str]]:
+def _earlier_matches(
+    session: Any,
+    f: Features,
+    groups: list[list[int]],
+    unique: set[int],
+    bands: int,
+    rows: int,
+    settings: Settings,
+) -> dict[int, tuple[Any, float, str]]:
     """Per group (by position in ``groups``): the best earlier document, its similarity and rule."""
     best: dict[int, tuple[Any, float, str]] = {}
 
@@ -205,9 +231,10 @@ def deduplicate(f: Features, settings: Settings, session: Any = None) -> dict[st
         else:
             unique.append(i)
     bands, rows = lsh_shape(settings)
-    stats.update(bands=bands, rows=rows)
+    run_bands, run_rows = candidate_shape(settings)
+    stats.update(bands=run_bands, rows=run_rows, index_bands=bands, index_rows=rows)
     if settings.dedup.near and len(unique) > 1:
-        pairs = candidate_pairs(band_keys(f.sigs[unique], bands, rows), settings.lsh.max_bucket)
+        pairs = candidate_pairs(band_keys(f.sigs[unique], run_bands, run_rows), settings.lsh.max_bucket)
         stats["candidates"] = len(pairs)
         rules: dict[str, int] = {}
         for a, b in pairs.tolist():
@@ -245,13 +272,17 @@ def deduplicate(f: Features, settings: Settings, session: Any = None) -> dict[st
             exact_hits = session.exact([exact_int(f.keys[i]) for i in members])
             for k, i in enumerate(members):
                 hit = exact_hits.get(exact_int(f.keys[i]))
-                sim, why = (1.0, "exact") if hit is not None and hit.ref == ref.ref else (
-                    round(sig16_similarity(sig16[k], ref.sig16), 4), "minhash")
+                sim, why = (
+                    (1.0, "exact")
+                    if hit is not None and hit.ref == ref.ref
+                    else (round(sig16_similarity(sig16[k], ref.sig16), 4), "minhash")
+                )
                 cluster[i], similarity[i], rule[i] = cid, sim, why
                 earlier_out[str(i)] = {"id": ref.id, "run": ref.run, "similarity": sim, "rule": why}
                 entry.append([i, sim, why])
-            clusters.append({"cluster": cid, "kept": -1, "kept_earlier": {"id": ref.id, "run": ref.run},
-                             "members": entry})
+            clusters.append(
+                {"cluster": cid, "kept": -1, "kept_earlier": {"id": ref.id, "run": ref.run}, "members": entry}
+            )
             continue
         kept = _representative(members, f, settings.dedup.keep)
         kept_positions.append(kept)
@@ -266,14 +297,24 @@ def deduplicate(f: Features, settings: Settings, session: Any = None) -> dict[st
     if session is not None:
         kept_positions.sort()
         stats["index_added"] = 0 if session.already_added else len(kept_positions)
-        session.add([f.ids[i] for i in kept_positions], [exact_int(f.keys[i]) for i in kept_positions],
-                    band_keys(f.sigs[kept_positions], bands, rows) if kept_positions
-                    else np.zeros((0, bands), dtype=np.int64),
-                    pack_sig16(f.sigs[kept_positions]))
+        session.add(
+            [f.ids[i] for i in kept_positions],
+            [exact_int(f.keys[i]) for i in kept_positions],
+            band_keys(f.sigs[kept_positions], bands, rows)
+            if kept_positions
+            else np.zeros((0, bands), dtype=np.int64),
+            pack_sig16(f.sigs[kept_positions]),
+        )
         stats["earlier_duplicates"] = len(earlier_out)
     return {
-        "ids": f.ids, "duplicate_of": duplicate_of, "similarity": similarity, "rule": rule, "cluster": cluster,
-        "earlier": earlier_out, "clusters": clusters, "rejected": {str(k): v for k, v in rejected.items()},
+        "ids": f.ids,
+        "duplicate_of": duplicate_of,
+        "similarity": similarity,
+        "rule": rule,
+        "cluster": cluster,
+        "earlier": earlier_out,
+        "clusters": clusters,
+        "rejected": {str(k): v for k, v in rejected.items()},
         "stats": stats,
     }
 

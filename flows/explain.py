@@ -58,7 +58,8 @@ def explain_doc(doc_id: str, out: Path | None, index: str | None, settings: Any)
             dup = result.get("output", {}).get("duplicate")
             if dup and dup.get("duplicate_of_run"):
                 result["index"]["duplicate_of_entries"] = [
-                    {"id": e.id, "run": e.run} for e in idx.find(dup["duplicate_of"])]
+                    {"id": e.id, "run": e.run} for e in idx.find(dup["duplicate_of"])
+                ]
         finally:
             idx.close()
     result["found"] = bool(result.get("output")) or bool(result.get("index", {}).get("entries"))
@@ -77,8 +78,10 @@ def render(info: dict[str, Any]) -> str:
         dup = out.get("duplicate")
         if dup:
             where = f" from run {dup['duplicate_of_run']}" if dup.get("duplicate_of_run") else ""
-            lines.append(f"  duplicate of {dup['duplicate_of']}{where}: similarity {dup['similarity']}"
-                         f" ({dup.get('rule') or 'n/a'})")
+            lines.append(
+                f"  duplicate of {dup['duplicate_of']}{where}: similarity {dup['similarity']}"
+                f" ({dup.get('rule') or 'n/a'})"
+            )
         for m in out.get("duplicated_by", []):
             lines.append(f"  kept; duplicated by {m['id']}: similarity {m['similarity']} ({m.get('rule')})")
         cl = out.get("cluster")

@@ -92,7 +92,8 @@ def write_outputs(cleaned: list[Path], plan_rejects: list[dict[str, Any]], decis
                 cid = cluster[pos] if cluster[pos] >= 0 else None
                 prior = earlier.get(str(pos))
                 if dup_of[pos] >= 0 or prior:
-                    target, sim = (prior["id"], prior["similarity"]) if prior else (ids[dup_of[pos]], sims[pos])
+                    target, sim = (prior["id"], prior["similarity"]) if prior else \
+                        (ids[dup_of[pos]], sims[pos])
                     extra = {"duplicate_of_run": prior["run"]} if prior else {}
                     extra["rule"] = prior["rule"] if prior else rules[pos]
                     w.write("duplicates.jsonl", {"id": rec["id"], "duplicate_of": target, "similarity": sim,
@@ -111,8 +112,8 @@ def write_outputs(cleaned: list[Path], plan_rejects: list[dict[str, Any]], decis
             w.write("clusters.jsonl", {
                 "cluster": c["cluster"], "kept": prior["id"] if prior else ids[c["kept"]],
                 **({"kept_run": prior["run"]} if prior else {}),
-                "members": [{"id": ids[i], "similarity": s, "rule": r} for i, s, *r in c["members"]
-                            for r in [r[0] if r else None]],
+                "members": [{"id": ids[m[0]], "similarity": m[1], "rule": m[2] if len(m) > 2 else None}
+                            for m in c["members"]],
             })
     counts["input"] += len(plan_rejects)
     counts["clusters"] = len(decisions["clusters"])

@@ -39,7 +39,9 @@ def test_batches_dedup_against_earlier_runs(location: str, request: pytest.Fixtu
     arts = articles()
     first = _run(location, s, "run-1", [a["text"] for a in arts[:8]], [a["id"] for a in arts[:8]])
     assert first["earlier"] == {} and first["stats"]["index_added"] == 8
-    texts = [arts[2]["text"], "Exclusive: a brand new headline\n\n" + arts[5]["text"]] + [a["text"] for a in arts[8:11]]
+    texts = [arts[2]["text"], "Exclusive: a brand new headline\n\n" + arts[5]["text"]] + [
+        a["text"] for a in arts[8:11]
+    ]
     second = _run(location, s, "run-2", texts, ["copy-2", "copy-5", *[a["id"] for a in arts[8:11]]])
     assert second["earlier"]["0"] == {"id": arts[2]["id"], "run": "run-1", "similarity": 1.0, "rule": "exact"}
     near = second["earlier"]["1"]
@@ -56,7 +58,9 @@ def test_batches_dedup_against_earlier_runs(location: str, request: pytest.Fixtu
         index.close()
 
 
-def test_retried_run_neither_matches_itself_nor_adds_twice(location: str, request: pytest.FixtureRequest) -> None:
+def test_retried_run_neither_matches_itself_nor_adds_twice(
+    location: str, request: pytest.FixtureRequest
+) -> None:
     s = _settings(request)
     arts = articles()[:4]
     texts, ids = [a["text"] for a in arts], [a["id"] for a in arts]
@@ -89,10 +93,12 @@ def test_second_run_waits_then_fails_clearly(location: str, request: pytest.Fixt
     holder = open_index(location, s)
     other = open_index(location, s)
     try:
-        with holder.session("run-a"):
-            with pytest.raises(IndexLockedError, match="in use by another run: waited 0.3 s"), \
-                    other.session("run-b"):
-                pass
+        with (
+            holder.session("run-a"),
+            pytest.raises(IndexLockedError, match=r"in use by another run: waited 0\.3 s"),
+            other.session("run-b"),
+        ):
+            pass
         with other.session("run-b") as session:  # free again once the first run ended
             assert session.already_added is False
     finally:
@@ -103,7 +109,13 @@ def test_second_run_waits_then_fails_clearly(location: str, request: pytest.Fixt
 def test_index_bound_to_its_settings(location: str, request: pytest.FixtureRequest) -> None:
     s = _settings(request)
     open_index(location, s).close()
-    changed = load_settings(overrides=[{"index": {"redis_prefix": getattr(request.node, "redis_prefix", "textwash")},
-                                        "minhash": {"shingle_words": 4}}])
+    changed = load_settings(
+        overrides=[
+            {
+                "index": {"redis_prefix": getattr(request.node, "redis_prefix", "textwash")},
+                "minhash": {"shingle_words": 4},
+            }
+        ]
+    )
     with pytest.raises(IndexMismatchError, match="shingle_words: index 5 vs config 4"):
         open_index(location, changed)

@@ -18,8 +18,15 @@ pytestmark = pytest.mark.flow
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "flows", *args], capture_output=True, text=True, env=env,
-                          cwd=ROOT, timeout=600, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "flows", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=600,
+        check=False,
+    )
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -29,17 +36,32 @@ def _jsonl(path: Path) -> list[dict]:
 def test_clean_with_index_then_explain(tmp_path: Path) -> None:
     arts = articles()
     day1 = tmp_path / "day1.jsonl"
-    day1.write_text("".join(json.dumps({"id": a["id"], "text": a["text"]}) + "\n" for a in arts[:6]) +
-                    json.dumps({"id": "same-day-copy", "text": arts[0]["text"].upper()}) + "\n", encoding="utf-8")
+    day1.write_text(
+        "".join(json.dumps({"id": a["id"], "text": a["text"]}) + "\n" for a in arts[:6])
+        + json.dumps({"id": "same-day-copy", "text": arts[0]["text"].upper()})
+        + "\n",
+        encoding="utf-8",
+    )
     day2 = tmp_path / "day2.jsonl"
-    day2.write_text(json.dumps({"id": "tomorrow-copy", "text": "A new headline\n\n" + arts[3]["text"]}) + "\n" +
-                    json.dumps({"id": "fresh", "text": arts[8]["text"]}) + "\n", encoding="utf-8")
+    day2.write_text(
+        json.dumps({"id": "tomorrow-copy", "text": "A new headline\n\n" + arts[3]["text"]})
+        + "\n"
+        + json.dumps({"id": "fresh", "text": arts[8]["text"]})
+        + "\n",
+        encoding="utf-8",
+    )
     index = tmp_path / "dedup.sqlite"
-    r1 = _cli("clean", str(day1), "--out", str(tmp_path / "out1"), "--index", str(index), "-w", "1", "--no-progress")
+    r1 = _cli(
+        "clean", str(day1), "--out", str(tmp_path / "out1"), "--index", str(index), "-w", "1", "--no-progress"
+    )
     assert r1.returncode == 0, r1.stderr
     dup1 = _jsonl(tmp_path / "out1" / "duplicates.jsonl")
-    assert [(d["id"], d["duplicate_of"], d["rule"]) for d in dup1] == [("same-day-copy", arts[0]["id"], "exact")]
-    r2 = _cli("clean", str(day2), "--out", str(tmp_path / "out2"), "--index", str(index), "-w", "1", "--no-progress")
+    assert [(d["id"], d["duplicate_of"], d["rule"]) for d in dup1] == [
+        ("same-day-copy", arts[0]["id"], "exact")
+    ]
+    r2 = _cli(
+        "clean", str(day2), "--out", str(tmp_path / "out2"), "--index", str(index), "-w", "1", "--no-progress"
+    )
     assert r2.returncode == 0, r2.stderr
     (dup2,) = _jsonl(tmp_path / "out2" / "duplicates.jsonl")
     assert dup2["id"] == "tomorrow-copy" and dup2["duplicate_of"] == arts[3]["id"]

@@ -18,8 +18,11 @@ def _filled(path: Path, settings: Settings, n: int = 12) -> None:
     index = open_index(str(path), settings)
     try:
         with index.session("run-1") as session:
-            deduplicate(make_features([a["text"] for a in arts], settings, ids=[a["id"] for a in arts]), settings,
-                        session)
+            deduplicate(
+                make_features([a["text"] for a in arts], settings, ids=[a["id"] for a in arts]),
+                settings,
+                session,
+            )
         index.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         index.close()
@@ -50,7 +53,7 @@ def test_damaged_pages_are_detected(tmp_path: Path) -> None:
     assert len(data) > 4 * page
     data[2 * page : 3 * page] = b"\xa5" * page  # scribble over a b-tree page
     path.write_bytes(bytes(data))
-    with pytest.raises(IndexCorruptError, match="corrupted|integrity check"):
+    with pytest.raises(IndexCorruptError, match=r"corrupted|integrity check"):
         open_index(str(path), settings)
     assert path.read_bytes() == bytes(data)
 
@@ -59,6 +62,10 @@ def test_index_stores_compact_rows(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "index.db"
     _filled(path, settings, n=16)
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT count(*), min(length(sig)), max(length(sig)) FROM docs").fetchone() == (16, 256, 256)
+        assert db.execute("SELECT count(*), min(length(sig)), max(length(sig)) FROM docs").fetchone() == (
+            16,
+            256,
+            256,
+        )
         assert db.execute("SELECT count(*) FROM bands").fetchone()[0] == 16 * 16  # 16 bands x 8 rows
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -45,12 +45,14 @@ def test_planted_duplicates_and_hard_negative(settings: Settings) -> None:
     quoted = _paras(base)[1]
     texts = [
         base,
-        "BREAKING: A NEW HEADLINE\n\n" + base.upper() + "\n\nSubscribe to our newsletter for more news.",  # syndicated
+        "BREAKING: A NEW HEADLINE\n\n"
+        + base.upper()
+        + "\n\nSubscribe to our newsletter for more news.",  # syndicated
         "\n\n".join(_paras(other)[:-1]),  # last paragraph dropped
         other,
         third,
         base,  # exact copy
-        "\n\n".join(_paras(third)[:2] + [quoted] + _paras(arts[3])[:3]),  # hard negative: shares a quote
+        "\n\n".join([*_paras(third)[:2], quoted, *_paras(arts[3])[:3]]),  # hard negative: shares a quote
     ]
     d = deduplicate(make_features(texts, settings), settings)
     assert d["duplicate_of"] == [1, -1, 3, -1, -1, 1, -1]  # keep = longest: the syndicated copy
@@ -64,7 +66,11 @@ def test_planted_duplicates_and_hard_negative(settings: Settings) -> None:
 
 def test_representative_policies(settings: Settings) -> None:
     text = articles()[4]["text"]
-    texts = ["\n\n".join(_paras(text)[:-1]), text, text + "\n\nOne more closing line here, added by the copier."]
+    texts = [
+        "\n\n".join(_paras(text)[:-1]),
+        text,
+        text + "\n\nOne more closing line here, added by the copier.",
+    ]
     dates = ["2019-11-20T10:00:00Z", "2019-11-19T08:00:00+00:00", ""]
     feats = make_features(texts, settings, dates=dates)
     kept = {}
@@ -72,7 +78,10 @@ def test_representative_policies(settings: Settings) -> None:
         s = load_settings(overrides=[{"dedup": {"keep": policy}}])
         d = deduplicate(feats, s)
         kept[policy] = d["clusters"][0]["kept"]
-        assert d["clusters"][0]["members"][[m[0] for m in d["clusters"][0]["members"]].index(kept[policy])][2] == "kept"
+        assert (
+            d["clusters"][0]["members"][[m[0] for m in d["clusters"][0]["members"]].index(kept[policy])][2]
+            == "kept"
+        )
     assert kept == {"longest": 2, "earliest": 1, "first": 0}
 
 
@@ -88,8 +97,10 @@ def test_containment_catches_truncation_only_when_enabled(settings: Settings) ->
 
 def test_duplicate_ids_rejected_and_seeds_form_no_cluster(settings: Settings) -> None:
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
-    d = deduplicate(make_features(texts + [texts[0]], settings, ids=[f"s{i}" for i in range(len(texts))] + ["s0"]),
-                    settings)
+    d = deduplicate(
+        make_features([*texts, texts[0]], settings, ids=[f"s{i}" for i in range(len(texts))] + ["s0"]),
+        settings,
+    )
     assert d["rejected"] == {str(len(texts)): "id already used by the document at input position 0"}
     assert d["clusters"] == []
     assert lsh_shape(settings) == (16, 8)

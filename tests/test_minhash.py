@@ -23,10 +23,14 @@ from cleaners.minhash import (
 from flows.config import Settings
 from tests.dedup_helpers import articles
 
-JA = ("東京都は二十一日、新しい防災計画を発表した。計画では大地震が起きた場合の避難所の数を増やし、"
-      "食料と水の備蓄を三日分から七日分に拡大する。都の担当者は住民に対し、家庭でも備蓄を進めるよう呼びかけた。")
-TH = ("กรุงเทพมหานครประกาศแผนป้องกันน้ำท่วมฉบับใหม่ในวันนี้ โดยจะขยายระบบระบายน้ำและสร้างแก้มลิงเพิ่มอีกสามแห่ง"
-      "เจ้าหน้าที่กล่าวว่าประชาชนควรติดตามประกาศจากทางราชการอย่างใกล้ชิด")
+JA = (
+    "東京都は二十一日、新しい防災計画を発表した。計画では大地震が起きた場合の避難所の数を増やし、"
+    "食料と水の備蓄を三日分から七日分に拡大する。都の担当者は住民に対し、家庭でも備蓄を進めるよう呼びかけた。"
+)
+TH = (
+    "กรุงเทพมหานครประกาศแผนป้องกันน้ำท่วมฉบับใหม่ในวันนี้ โดยจะขยายระบบระบายน้ำและสร้างแก้มลิงเพิ่มอีกสามแห่ง"
+    "เจ้าหน้าที่กล่าวว่าประชาชนควรติดตามประกาศจากทางราชการอย่างใกล้ชิด"
+)
 
 
 def _opts(settings: Settings, **kw: object):
@@ -36,7 +40,13 @@ def _opts(settings: Settings, **kw: object):
 @pytest.mark.parametrize("scheme", ["affine32", "legacy"])
 def test_signatures_bit_identical_to_datasketch(settings: Settings, scheme: str) -> None:
     opts = _opts(settings, scheme=scheme)
-    texts = [a["text"] for a in articles()[:6]] + [JA, TH, "", "two words", "Ünïcode, façade — ＦＵＬＬ width"]
+    texts = [a["text"] for a in articles()[:6]] + [
+        JA,
+        TH,
+        "",
+        "two words",
+        "Ünïcode, façade — ＦＵＬＬ width",
+    ]
     for text in texts:
         ref = MinHash(num_perm=opts.num_perm, seed=opts.seed, hashfunc=shingle_hash, scheme=scheme)
         ref.update_batch(shingles(text, opts))
@@ -48,7 +58,9 @@ def test_signatures_bit_identical_to_datasketch(settings: Settings, scheme: str)
 
 def test_shingle_hash_matches_vectorised_hashes(settings: Settings) -> None:
     text = articles()[0]["text"]
-    expected = np.unique(np.array([shingle_hash(s) for s in shingles(text, settings.minhash)], dtype=np.uint32))
+    expected = np.unique(
+        np.array([shingle_hash(s) for s in shingles(text, settings.minhash)], dtype=np.uint32)
+    )
     assert np.array_equal(expected, shingle_hashes(text, settings.minhash))
 
 
@@ -58,8 +70,11 @@ def test_batched_signatures_equal_single_ones_including_empty(settings: Settings
     sets.insert(2, np.zeros(0, dtype=np.uint32))
     batch = signatures(sets, opts)
     for k, s in enumerate(sets):
-        expected = MinHash(num_perm=opts.num_perm, seed=opts.seed, scheme="affine32").hashvalues if s.size == 0 \
+        expected = (
+            MinHash(num_perm=opts.num_perm, seed=opts.seed, scheme="affine32").hashvalues
+            if s.size == 0
             else signature(s, opts)
+        )
         assert np.array_equal(batch[k], expected)
 
 

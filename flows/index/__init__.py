@@ -36,6 +36,13 @@ def open_index(location: str, settings: Any, create: bool = True) -> Index:
 
 
 __all__ = [
-    "DedupIndexError", "Entry", "Index", "IndexCorruptError", "IndexLockedError", "IndexMismatchError",
-    "IndexUnreachableError", "is_redis", "open_index",
+    "DedupIndexError",
+    "Entry",
+    "Index",
+    "IndexCorruptError",
+    "IndexLockedError",
+    "IndexMismatchError",
+    "IndexUnreachableError",
+    "is_redis",
+    "open_index",
 ]

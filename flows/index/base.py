@@ -54,8 +54,14 @@ def index_params(settings: Any, bands: int, rows: int) -> dict[str, Any]:
     """The settings an index is bound to: documents hashed otherwise cannot be compared."""
     m = settings.minhash
     return {
-        "num_perm": m.num_perm, "seed": m.seed, "scheme": m.scheme, "shingle_words": m.shingle_words,
-        "min_words": m.min_words, "bands": bands, "rows": rows, "signature": "uint16-low-bits",
+        "num_perm": m.num_perm,
+        "seed": m.seed,
+        "scheme": m.scheme,
+        "shingle_words": m.shingle_words,
+        "min_words": m.min_words,
+        "bands": bands,
+        "rows": rows,
+        "signature": "uint16-low-bits",
     }
 
 
@@ -92,11 +98,11 @@ class Session(Protocol):
         """``(row, ref)`` pairs: row of ``band_keys`` shares a band key with earlier document ``ref``."""
         ...
 
-    def entries(self, refs: list[int]) -> dict[int, Entry]:
-        ...
+    def entries(self, refs: list[int]) -> dict[int, Entry]: ...
 
-    def add(self, ids: list[str], exact_keys: list[int], band_keys: np.ndarray, sig16: list[bytes]) -> None:
-        ...
+    def add(
+        self, ids: list[str], exact_keys: list[int], band_keys: np.ndarray, sig16: list[bytes]
+    ) -> None: ...
 
 
 class Index(Protocol):
@@ -110,8 +116,6 @@ class Index(Protocol):
         """Documents stored under ``doc_id`` (read-only; for ``explain``)."""
         ...
 
-    def stats(self) -> dict[str, Any]:
-        ...
+    def stats(self) -> dict[str, Any]: ...
 
-    def close(self) -> None:
-        ...
+    def close(self) -> None: ...

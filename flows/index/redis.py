@@ -73,7 +73,11 @@ class RedisSession:
 
         refs = {key: int(v) for key, v in zip(unique, self.ix.call(get), strict=True) if v is not None}
         entries = self.entries(list(refs.values()))
-        return {k: entries[ref] for k, ref in refs.items() if ref in entries and not self._mine_entry(entries[ref])}
+        return {
+            k: entries[ref]
+            for k, ref in refs.items()
+            if ref in entries and not self._mine_entry(entries[ref])
+        }
 
     def _mine_entry(self, entry: Entry) -> bool:
         return self._run_no is not None and entry.run == self.run
@@ -90,7 +94,9 @@ class RedisSession:
         bands = band_keys.shape[1]
         pairs = {(k // bands, int(ref)) for k, members in enumerate(self.ix.call(get)) for ref in members}
         entries = self.entries([ref for _, ref in pairs])
-        return sorted((row, ref) for row, ref in pairs if ref in entries and not self._mine_entry(entries[ref]))
+        return sorted(
+            (row, ref) for row, ref in pairs if ref in entries and not self._mine_entry(entries[ref])
+        )
 
     def entries(self, refs: list[int]) -> dict[int, Entry]:
         unique = sorted(set(refs))
@@ -143,8 +149,9 @@ class RedisIndex:
         self.location = url
         self.prefix = opts.redis_prefix
         self.opts = opts
-        self.client = redis.Redis.from_url(url, socket_connect_timeout=opts.redis_timeout_s,
-                                           socket_timeout=opts.redis_timeout_s)
+        self.client = redis.Redis.from_url(
+            url, socket_connect_timeout=opts.redis_timeout_s, socket_timeout=opts.redis_timeout_s
+        )
         self._check_meta(params)
 
     def call(self, fn: Callable[[redis.Redis], T]) -> T:
@@ -157,8 +164,10 @@ class RedisIndex:
                 last = exc
                 if attempt + 1 < self.opts.redis_retries:
                     time.sleep(self.opts.redis_retry_delay_s * (attempt + 1))
-        raise IndexUnreachableError(f"Redis dedup index at {self.location} is unreachable after "
-                                    f"{self.opts.redis_retries} attempts: {last}")
+        raise IndexUnreachableError(
+            f"Redis dedup index at {self.location} is unreachable after "
+            f"{self.opts.redis_retries} attempts: {last}"
+        )
 
     def _check_meta(self, params: dict[str, Any]) -> None:
         key = f"{self.prefix}:meta"
@@ -175,14 +184,21 @@ class RedisIndex:
         if meta.get("format") != FORMAT or "params" not in meta:
             raise IndexCorruptError(f"Redis keys {key} at {self.location} are not a textwash dedup index")
         if meta.get("version") != str(VERSION):
-            raise IndexMismatchError(f"Redis dedup index at {self.location} has format version "
-                                     f"{meta.get('version')}, this textwash reads version {VERSION}")
+            raise IndexMismatchError(
+                f"Redis dedup index at {self.location} has format version "
+                f"{meta.get('version')}, this textwash reads version {VERSION}"
+            )
         stored = json.loads(meta["params"])
         if stored != params:
-            diff = ", ".join(f"{k}: index {stored.get(k)!r} vs config {params.get(k)!r}"
-                             for k in sorted(set(stored) | set(params)) if stored.get(k) != params.get(k))
-            raise IndexMismatchError(f"Redis dedup index at {self.location} was built with other settings "
-                                     f"({diff}); use another index.redis_prefix or the settings it was built with")
+            diff = ", ".join(
+                f"{k}: index {stored.get(k)!r} vs config {params.get(k)!r}"
+                for k in sorted(set(stored) | set(params))
+                if stored.get(k) != params.get(k)
+            )
+            raise IndexMismatchError(
+                f"Redis dedup index at {self.location} was built with other settings "
+                f"({diff}); use another index.redis_prefix or the settings it was built with"
+            )
 
     @contextmanager
     def session(self, run: str) -> Iterator[RedisSession]:
@@ -195,7 +211,8 @@ class RedisIndex:
                 raise IndexLockedError(
                     f"Redis dedup index at {self.location} is in use by another run: waited "
                     f"{self.opts.lock_timeout_s:g} s (index.lock_timeout_s); its lock expires in "
-                    f"{max(holder, 0) / 1000:.0f} s at the latest")
+                    f"{max(holder, 0) / 1000:.0f} s at the latest"
+                )
             time.sleep(0.1)
         try:
             session = RedisSession(self, run)
