@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
+import xxhash
 from pydantic import Field
 
 from cleaners.options import Options
@@ -16,6 +17,14 @@ class LshOptions(Options):
     bands: int = Field(ge=0)  # 0: chosen from the S-curve for the threshold
     rows: int = Field(ge=0)
     false_negative_weight: float = Field(gt=0)  # how much worse a missed pair is than a candidate checked
+    candidate_threshold: float = Field(gt=0, lt=1)  # with containment: LSH proposes pairs from this Jaccard
+    containment: float = Field(
+        ge=0, le=1
+    )  # 0 = off; else also accept candidates this contained (truncated copies)
+    containment_min_shingles: int = Field(
+        ge=1
+    )  # ... when the smaller document has at least this many shingles
+    max_bucket: int = Field(ge=2)  # a band bucket pairs each member with at most this many earlier members
 
 
 def _integrate(f: Callable[[float], float], a: float, b: float, steps: int = 200) -> float:
@@ -47,27 +56,52 @@ def choose_bands(num_perm: int, threshold: float, fn_weight: float) -> tuple[int
     return best
 
 
-def band_keys(sig: np.ndarray, bands: int, rows: int) -> list[bytes]:
-    """One hashable key per band: the band's index plus its row values."""
-    return [bytes([i]) + sig[i * rows : (i + 1) * rows].tobytes() for i in range(bands)]
+_BAND_MIX = np.array(
+    [xxhash.xxh3_64_intdigest(f"textwash-band-{i}".encode()) | 1 for i in range(1025)], dtype=np.uint64
+)
 
 
-def candidate_pairs(signatures: Sequence[np.ndarray], bands: int, rows: int) -> set[tuple[int, int]]:
-    """Index pairs ``(i, j)``, ``i < j``, that share at least one band."""
-    buckets: dict[bytes, list[int]] = {}
-    for idx, sig in enumerate(signatures):
-        for key in band_keys(sig, bands, rows):
-            buckets.setdefault(key, []).append(idx)
-    pairs: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        if len(members) > 1:
-            first = members[0]
-            for other in members[1:]:
-                pairs.add((first, other))
-            for i in range(1, len(members)):
-                for j in range(i + 1, len(members)):
-                    pairs.add((members[i], members[j]))
-    return pairs
+def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """``(n, bands)`` int64 keys: a 64-bit hash of each band's index and row values.
+
+    Stable across processes and runs (fixed multipliers), so keys can be stored in an index.
+    """
+    n = sigs.shape[0]
+    used = sigs[:, : bands * rows].astype(np.uint64).reshape(n, bands, rows)
+    with np.errstate(over="ignore"):
+        acc = (used * _BAND_MIX[1 : rows + 1]).sum(axis=2, dtype=np.uint64)
+        acc += _BAND_MIX[0] * np.arange(1, bands + 1, dtype=np.uint64)
+        acc ^= acc >> np.uint64(33)
+        acc *= np.uint64(0xFF51AFD7ED558CCD)
+        acc ^= acc >> np.uint64(33)
+        acc *= np.uint64(0xC4CEB9FE1A85EC53)
+        acc ^= acc >> np.uint64(33)
+    return acc.view(np.int64)
+
+
+def candidate_pairs(keys: np.ndarray, max_bucket: int) -> np.ndarray:
+    """Pairs ``(i, j)``, ``i < j``, of rows of ``keys`` (from :func:`band_keys`) sharing a band key.
+
+    Returns a sorted unique ``(m, 2)`` int64 array. In a bucket of more than ``max_bucket``
+    members each member is paired with the ``max_bucket`` members before it only (union-find
+    still joins them transitively), which bounds the work on degenerate buckets.
+    """
+    n, bands = keys.shape
+    found: list[np.ndarray] = []
+    for band in range(bands):
+        col = keys[:, band]
+        order = np.argsort(col, kind="stable")
+        sorted_keys = col[order]
+        for lag in range(1, min(max_bucket, n - 1) + 1):
+            same = sorted_keys[lag:] == sorted_keys[:-lag]
+            if not same.any():
+                break
+            idx = np.flatnonzero(same)
+            found.append(np.stack((order[idx], order[idx + lag]), axis=1))
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.sort(np.concatenate(found), axis=1).astype(np.int64)
+    return np.unique(pairs, axis=0)
 
 
 class UnionFind:

@@ -1,11 +1,27 @@
-"""Dedup features: normalised text, word shingles, exact-duplicate keys and MinHash signatures.
+"""Dedup features: normalised tokens, shingles, exact-duplicate keys and MinHash signatures.
 
-Signatures use datasketch's legacy permutation scheme (``a*h+b mod 2^61-1``, masked to 32 bits),
-so they load into ``datasketch.LeanMinHash`` unchanged.
+Shingles are n-grams of *tokens* of the normalised text (NFKC, case-folded, punctuation and
+whitespace dropped). A token is a word of a spaced script, or a single character of a script
+written without spaces (Han, Kana, Thai, Lao, Khmer, Myanmar, ...), so Chinese, Japanese and Thai
+text is shingled into character n-grams and deduplicates like space-separated languages.
+
+Everything is vectorised over a document's code points (no Python loop per token or shingle): a
+lookup table classifies code points, each token gets a 64-bit polynomial hash of its code points
+(prefix sums mod 2^64) finished by the MurmurHash3 finaliser, and a shingle's 32-bit hash mixes
+its tokens' hashes with position-dependent odd multipliers. :func:`shingle_hash` gives the same
+value for one shingle string, so ``datasketch.MinHash(hashfunc=shingle_hash)`` fed with
+:func:`shingles` produces bit-identical hash values (``tests/test_minhash.py`` checks it).
+
+Signatures follow one of datasketch 2.0's permutation schemes, selected by ``minhash.scheme``:
+``affine32`` (datasketch's default since 2.0: MurmurHash3 finaliser, then ``a*h+b mod 2^32``) or
+``legacy`` (``(a*h+b) mod (2^61-1)``, masked to 32 bits: the pre-2.0 values). Either way the values
+load into ``datasketch.LeanMinHash(seed=seed, hashvalues=sig, scheme=scheme)`` unchanged.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -16,61 +32,222 @@ from pydantic import Field
 from cleaners.options import Options
 
 _MERSENNE_PRIME = np.uint64((1 << 61) - 1)
-_MAX_HASH = np.uint64((1 << 32) - 1)
+_MAX32 = np.uint64((1 << 32) - 1)
 
-_NON_WORD = regex.compile(r"[^\p{L}\p{N}]+")
+# Scripts written without spaces between words: one token per character.
+_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]")
+_WORD_CHAR = regex.compile(r"[\p{L}\p{N}\p{M}]")
+_SEP, _WORD, _SOLO = 0, 1, 2
+
+# Polynomial token hashing over code points (mod 2^64, odd base, so the base is invertible).
+_BASE = np.uint64(xxhash.xxh3_64_intdigest(b"textwash-token-base") | 1)
+_BASE_INV = np.uint64(pow(int(_BASE), -1, 1 << 64))
+# Odd 64-bit multipliers combining the token hashes of a shingle (position-dependent: word order counts).
+_MIX = np.array(
+    [xxhash.xxh3_64_intdigest(f"textwash-shingle-{i}".encode()) | 1 for i in range(64)], dtype=np.uint64
+)
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+_SCHEMES = "^(affine32|legacy)$"
 
 
 class MinHashOptions(Options):
     num_perm: int = Field(ge=16, le=1024)
     seed: int
-    shingle_words: int = Field(ge=1)  # word n-gram size
-    min_words: int = Field(ge=1)  # fewer words: the whole text is one shingle
+    scheme: str = Field(pattern=_SCHEMES)  # datasketch permutation scheme of the signature values
+    shingle_words: int = Field(ge=1, le=63)  # token n-gram size (a token: a word, or one CJK/Thai character)
+    min_words: int = Field(ge=1)  # fewer tokens: the whole text is one shingle
+    batch_docs: int = Field(ge=1)  # documents permuted together by signatures()
 
 
-def normalize(text: str) -> str:
-    """Case-folded words separated by single spaces: punctuation and whitespace differences vanish."""
-    return _NON_WORD.sub(" ", text.casefold()).strip()
-
-
-def exact_key(text: str) -> str:
-    """A key equal for texts that are identical once normalised."""
-    return xxhash.xxh3_128_hexdigest(normalize(text).encode("utf-8"))
-
-
-def shingle_hashes(text: str, opts: MinHashOptions) -> np.ndarray:
-    """Sorted unique 32-bit hashes of the word n-grams of the normalised text."""
-    words = normalize(text).split(" ")
-    n = opts.shingle_words
-    if len(words) < max(n, opts.min_words):
-        grams = [" ".join(words)]
-    else:
-        grams = [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
-    hashes = np.fromiter((xxhash.xxh32_intdigest(g.encode("utf-8")) for g in grams), dtype=np.uint64)
-    return np.unique(hashes)
+@lru_cache(maxsize=1)
+def _char_classes() -> np.ndarray:
+    """Class of every code point: separator, word character, or a character that is a token of its own."""
+    chars = "".join(map(chr, range(0x20000)))
+    marked = _WORD_CHAR.sub("\x01", _UNSPACED.sub("\x02", chars))
+    codes = np.frombuffer(marked.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table = np.zeros(0x110000, dtype=np.uint8)
+    table[:0x20000] = np.where(codes == 1, _WORD, np.where(codes == 2, _SOLO, _SEP))
+    table[0x20000:0x40000] = _SOLO  # CJK extension planes
+    return table
 
 
 @lru_cache(maxsize=4)
-def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's legacy permutation parameters for ``(num_perm, seed)``."""
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    with np.errstate(over="ignore"):
+        up = np.cumprod(np.full(n, _BASE, dtype=np.uint64)) * _BASE_INV  # BASE^i
+        down = np.cumprod(np.full(n, _BASE_INV, dtype=np.uint64)) * _BASE  # BASE^-i
+    return up, down
+
+
+def _spans(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Code points of the normalised text and the ``[start, end)`` of each token, vectorised."""
+    norm = unicodedata.normalize("NFKC", text).casefold()
+    cps = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cls = _char_classes()[cps]
+    word = cls == _WORD
+    solo = cls == _SOLO
+    prev_word = np.concatenate(([False], word[:-1]))
+    next_word = np.concatenate((word[1:], [False]))
+    starts = np.flatnonzero(solo | (word & ~prev_word))
+    ends = np.flatnonzero(solo | (word & ~next_word)) + 1
+    return cps, starts, ends
+
+
+def _token_hashes(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """A 64-bit hash per token: polynomial over its code points, then the MurmurHash3 finaliser."""
+    if starts.size == 0:
+        return np.zeros(0, dtype=np.uint64)
+    up, down = _powers(max(1024, 1 << int(cps.size).bit_length()))
+    with np.errstate(over="ignore"):
+        prefix = np.concatenate(
+            (np.zeros(1, dtype=np.uint64), np.cumsum((cps.astype(np.uint64) + np.uint64(1)) * up[: cps.size]))
+        )
+        h = (prefix[ends] - prefix[starts]).astype(np.uint64) * down[starts] + (ends - starts).astype(
+            np.uint64
+        )
+        h ^= h >> np.uint64(33)
+        h *= np.uint64(0xFF51AFD7ED558CCD)
+        h ^= h >> np.uint64(33)
+        h *= np.uint64(0xC4CEB9FE1A85EC53)
+        h ^= h >> np.uint64(33)
+    return h
+
+
+def _combine(th: np.ndarray, n: int) -> np.ndarray:
+    """32-bit hashes (as uint64) of all n-grams of the token hashes ``th`` (n <= len(th))."""
+    count = th.size - n + 1
+    acc = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(n):
+            acc += th[k : k + count] * _MIX[k % 63]
+        acc ^= acc >> np.uint64(29)
+        acc *= _MIX[63]
+        acc ^= acc >> np.uint64(32)
+    return acc & _MAX32
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised tokens: NFKC, case-folded words, and single characters of unspaced scripts."""
+    cps, starts, ends = _spans(text)
+    norm = cps.tobytes().decode("utf-32-le", "surrogatepass")
+    return [norm[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+
+
+def normalize(text: str) -> str:
+    """The tokens joined by single spaces: punctuation, case and whitespace differences vanish."""
+    return " ".join(tokens(text))
+
+
+def features(text: str, opts: MinHashOptions) -> tuple[str, np.ndarray]:
+    """Exact-duplicate key (xxh3-128 hex of the token sequence) and sorted unique shingle hashes (uint32)."""
+    cps, starts, ends = _spans(text)
+    th = _token_hashes(cps, starts, ends)
+    key = xxhash.xxh3_128_hexdigest(th.tobytes())
+    n = opts.shingle_words
+    if th.size == 0:
+        hashes = np.zeros(1, dtype=np.uint64)  # the empty text: one shingle, hash 0
+    elif th.size < max(n, opts.min_words):
+        hashes = _combine(th, th.size)
+    else:
+        hashes = _combine(th, n)
+    hashes = np.sort(hashes.astype(np.uint32))
+    return key, hashes[np.concatenate(([True], hashes[1:] != hashes[:-1]))]
+
+
+def exact_key(text: str) -> str:
+    """A key equal for texts with the same normalised token sequence."""
+    return features(text, _KEY_OPTS)[0]
+
+
+def shingle_hashes(text: str, opts: MinHashOptions) -> np.ndarray:
+    """Sorted unique 32-bit hashes (uint32) of the shingles of ``text``."""
+    return features(text, opts)[1]
+
+
+def shingles(text: str, opts: MinHashOptions) -> list[str]:
+    """The shingle strings of ``text`` (tokens joined by spaces), for reference and datasketch."""
+    toks = tokens(text)
+    n = opts.shingle_words
+    if len(toks) < max(n, opts.min_words):
+        return [" ".join(toks)]
+    return [" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1)]
+
+
+def shingle_hash(shingle: str | bytes) -> int:
+    """32-bit hash of one shingle string (as :func:`shingles` makes it): the :func:`shingle_hashes` value."""
+    if isinstance(shingle, bytes):
+        shingle = shingle.decode("utf-8", "surrogatepass")
+    th = _token_hashes(*_spans(shingle))
+    return 0 if th.size == 0 else int(_combine(th, th.size)[0])
+
+
+@lru_cache(maxsize=8)
+def permutations(num_perm: int, seed: int, scheme: str) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's permutation parameters ``(a, b)`` for ``(num_perm, seed, scheme)``."""
     gen = np.random.RandomState(seed)
-    pairs = np.array(
-        [
-            (gen.randint(1, _MERSENNE_PRIME, dtype=np.uint64), gen.randint(0, _MERSENNE_PRIME, dtype=np.uint64))
-            for _ in range(num_perm)
-        ],
-        dtype=np.uint64,
-    ).T
-    return pairs[0], pairs[1]
+    if scheme == "legacy":
+        pairs = np.array(
+            [
+                (
+                    gen.randint(1, _MERSENNE_PRIME, dtype=np.uint64),
+                    gen.randint(0, _MERSENNE_PRIME, dtype=np.uint64),
+                )
+                for _ in range(num_perm)
+            ],
+            dtype=np.uint64,
+        ).T
+        return pairs[0].copy(), pairs[1].copy()
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    return hv ^ (hv >> s3)
+
+
+def _permuted(hashes: np.ndarray, opts: MinHashOptions) -> np.ndarray:
+    """``(num_perm, len(hashes))`` permuted values, computed as datasketch does (uint32)."""
+    a, b = permutations(opts.num_perm, opts.seed, opts.scheme)
+    with np.errstate(over="ignore"):
+        if opts.scheme == "legacy":
+            x = np.multiply.outer(a, hashes.astype(np.uint64))  # wraps mod 2^64, like datasketch
+            x += b[:, None]
+            # x mod (2^61 - 1) without a division: fold the high bits, then one conditional subtraction
+            x = (x & _MERSENNE_PRIME) + (x >> np.uint64(61))
+            x -= np.where(x >= _MERSENNE_PRIME, _MERSENNE_PRIME, np.uint64(0))
+            return (x & _MAX32).astype(np.uint32)
+        x = np.multiply.outer(a, _fmix32(hashes.astype(np.uint32)))
+        x += b[:, None]
+        return x
 
 
 def signature(hashes: np.ndarray, opts: MinHashOptions) -> np.ndarray:
-    """MinHash signature (``num_perm`` uint64 values) of a set of 32-bit shingle hashes."""
-    a, b = permutations(opts.num_perm, opts.seed)
-    if hashes.size == 0:
-        return np.full(opts.num_perm, _MAX_HASH, dtype=np.uint64)
-    phv = np.bitwise_and((hashes[:, None] * a + b) % _MERSENNE_PRIME, _MAX_HASH)
-    return phv.min(axis=0)
+    """MinHash signature (``num_perm`` uint32 values) of one set of shingle hashes."""
+    return signatures([hashes], opts)[0]
+
+
+def signatures(hash_sets: Sequence[np.ndarray], opts: MinHashOptions) -> np.ndarray:
+    """Signatures ``(len(hash_sets), num_perm)`` uint32, permuting ``batch_docs`` documents per numpy call.
+
+    An empty set gets the empty signature (all values 2^32-1), as datasketch does.
+    """
+    out = np.full((len(hash_sets), opts.num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    step = opts.batch_docs
+    for first in range(0, len(hash_sets), step):
+        rows = [k for k in range(first, min(first + step, len(hash_sets))) if hash_sets[k].size]
+        if not rows:
+            continue
+        sizes = np.array([hash_sets[k].size for k in rows])
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        phv = _permuted(np.concatenate([hash_sets[k] for k in rows]), opts)
+        out[rows] = np.minimum.reduceat(phv, starts, axis=1).T
+    return out
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -79,3 +256,14 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
         return 1.0
     inter = np.intersect1d(a, b, assume_unique=True).size
     return inter / (a.size + b.size - inter)
+
+
+def containment(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of the smaller set's hashes found in the larger: 1.0 for a truncated copy."""
+    if a.size == 0 or b.size == 0:
+        return 1.0 if a.size == b.size else 0.0
+    inter = np.intersect1d(a, b, assume_unique=True).size
+    return inter / min(a.size, b.size)
+
+
+_KEY_OPTS = MinHashOptions(num_perm=16, seed=0, scheme="affine32", shingle_words=1, min_words=1, batch_docs=1)

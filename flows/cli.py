@@ -85,12 +85,18 @@ class _Progress:
 @click.option("--workers", "-w", type=click.IntRange(min=0), help="Worker processes (0 = all cores).")
 @click.option("--verbose", "-v", is_flag=True, help="Show Prefect's INFO lines.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("--index", "index", metavar="PATH|redis://HOST:PORT/DB",
+              help="Persistent dedup index: dedup against all earlier runs, then add this run's documents.")
 def clean(inputs: tuple[str, ...], out: Path, config: tuple[str, ...], sets: tuple[str, ...],
-          workers: int | None, verbose: bool, no_progress: bool) -> None:
+          workers: int | None, verbose: bool, no_progress: bool, index: str | None) -> None:
     """Clean INPUTs (folders, .txt/.md/.jsonl/.jsonl.gz files, or - for JSONL on stdin) into OUT."""
     extra: list[dict[str, Any]] = []
     if workers is not None:
         extra.append({"run": {"workers": workers}})
+    if index:
+        from flows.index import is_redis
+
+        extra.append({"index": {"path": index if is_redis(index) else str(Path(index).resolve())}})
     settings = _settings(config, sets, extra)
     for arg in inputs:
         if arg != "-" and not Path(arg).exists():
@@ -98,6 +104,13 @@ def clean(inputs: tuple[str, ...], out: Path, config: tuple[str, ...], sets: tup
     if out.exists() and not out.is_dir():
         raise click.UsageError(f"--out {out} exists and is not a folder")
 
+    from flows.index import DedupIndexError, open_index
+
+    if settings.index.path:  # fail before any work if the index is unreachable, damaged or incompatible
+        try:
+            open_index(settings.index.path, settings).close()
+        except DedupIndexError as exc:
+            raise click.ClickException(str(exc)) from exc
     from flows.prefect_env import configure
 
     configure(verbose)
@@ -110,6 +123,8 @@ def clean(inputs: tuple[str, ...], out: Path, config: tuple[str, ...], sets: tup
             report = run_local(list(inputs), out, settings, progress)
     except InputError as exc:
         raise click.UsageError(str(exc)) from exc
+    except DedupIndexError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(_summary(report, out, time.perf_counter() - started), err=True)
 
 
@@ -119,6 +134,34 @@ def clean(inputs: tuple[str, ...], out: Path, config: tuple[str, ...], sets: tup
 def show_config(config: tuple[str, ...], sets: tuple[str, ...]) -> None:
     """Validate and print the effective configuration as JSON."""
     click.echo(json.dumps(_settings(config, sets, []).dump(), indent=2))
+
+
+@cli.command()
+@click.argument("doc_id")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder of a run (duplicates.jsonl, clusters.jsonl).")
+@click.option("--index", "index", metavar="PATH|redis://HOST:PORT/DB", help="Dedup index to look in.")
+@click.option("--config", "-c", multiple=True, type=click.Path(dir_okay=False))
+@click.option("--set", "sets", multiple=True, metavar="SECTION.KEY=VALUE")
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+def explain(doc_id: str, out: Path | None, index: str | None, config: tuple[str, ...], sets: tuple[str, ...],
+            as_json: bool) -> None:
+    """Explain the dedup decision for DOC_ID: what it duplicated, the similarity, and its cluster."""
+    from flows.explain import explain_doc, render
+
+    if out is None and index is None:
+        raise click.UsageError("give --out (a run's output folder) and/or --index")
+    if out is not None and not out.is_dir():
+        raise click.UsageError(f"--out {out} is not a folder")
+    from flows.index import DedupIndexError
+
+    try:
+        info = explain_doc(doc_id, out, index, _settings(config, sets, []) if index else None)
+    except DedupIndexError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(info, ensure_ascii=False, indent=2) if as_json else render(info))
+    if not info["found"]:
+        sys.exit(EXIT_RUNTIME)
 
 
 def main() -> None:

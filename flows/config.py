@@ -49,7 +49,20 @@ class FilterOptions(_Section):
 class DedupOptions(_Section):
     exact: bool
     near: bool
-    keep: str = Field(pattern="^(longest|first)$")
+    keep: str = Field(pattern="^(longest|earliest|first)$")
+    date_fields: tuple[str, ...]
+
+
+class IndexOptions(_Section):
+    path: str
+    lock_timeout_s: float = Field(ge=0)
+    check: str = Field(pattern="^(schema|quick)$")
+    query_batch: int = Field(ge=1)
+    redis_prefix: str = Field(min_length=1)
+    redis_retries: int = Field(ge=1)
+    redis_retry_delay_s: float = Field(ge=0)
+    redis_timeout_s: float = Field(gt=0)
+    redis_lock_ttl_s: int = Field(ge=1)
 
 
 class Settings(_Section):
@@ -65,6 +78,7 @@ class Settings(_Section):
     minhash: MinHashOptions
     lsh: LshOptions
     dedup: DedupOptions
+    index: IndexOptions
 
     def dump(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

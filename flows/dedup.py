@@ -1,115 +1,339 @@
-"""The global dedup step: exact duplicates, then MinHash LSH near-duplicates, clustered by union-find."""
+"""The global dedup step: exact duplicates, MinHash LSH near-duplicates, union-find clusters, and
+(with ``index.path``) deduplication against the documents of earlier runs.
+
+Verification (decided here, documented in ``config/default.toml``): an LSH candidate pair inside a
+run is a near-duplicate if the exact Jaccard similarity of the two shingle sets reaches
+``lsh.threshold``, or, for truncated copies, if ``lsh.containment`` is set, the smaller set has at
+least ``lsh.containment_min_shingles`` shingles and that share of it is contained in the larger one.
+Shingle hashes are stored per shard in the features file, so the check is exact. Against earlier
+runs the index keeps only 16-bit signatures, so those pairs are verified by estimated Jaccard
+(share of equal MinHash values, ``num_perm`` of them) against the same threshold.
+
+A cluster is one union-find component. Its representative follows ``dedup.keep`` (longest cleaned
+text, earliest date in the metadata, or first seen); if any member duplicates an earlier run's
+document, that earlier document stays the representative and every member of the cluster is a
+duplicate of it. Kept documents of the run are added to the index in the same transaction.
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from cleaners.lsh import UnionFind, candidate_pairs, choose_bands
+from cleaners.lsh import UnionFind, band_keys, candidate_pairs, choose_bands
+from cleaners.minhash import MinHashOptions, containment, jaccard, signatures
 from flows.atomic import write_json
 from flows.config import Settings
+from flows.index.base import exact_int, pack_sig16, sig16_similarity
 
 
-def load_features(paths: list[Path]) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
-    """Ids, exact keys, signatures and text lengths of every kept document, in input order."""
+@dataclass
+class Features:
+    """Dedup features of a run's kept documents, in input order."""
+
+    ids: list[str]
+    keys: list[str]
+    sigs: np.ndarray  # (n, num_perm) uint32
+    lengths: np.ndarray  # cleaned text length in characters
+    dates: list[str]  # ISO date from the metadata, or ""
+    shingles: np.ndarray  # all shingle hashes, concatenated (uint32)
+    offsets: np.ndarray  # (n + 1,) start of each document's shingles
+
+    def shingle_set(self, i: int) -> np.ndarray:
+        return self.shingles[self.offsets[i] : self.offsets[i + 1]]
+
+
+def doc_date(meta: dict[str, Any], fields: tuple[str, ...] | list[str]) -> str:
+    """The first date found in ``meta`` under ``fields``, as a UTC ISO string; "" if none parses."""
+    for field in fields:
+        value = meta.get(field) if isinstance(meta, dict) else None
+        if value is None or isinstance(value, bool):
+            continue
+        try:
+            if isinstance(value, int | float):
+                when = datetime.fromtimestamp(float(value), tz=UTC)
+            else:
+                when = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+                when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+        except (ValueError, OverflowError, OSError):
+            continue
+        return when.isoformat()
+    return ""
+
+
+def feature_arrays(
+    ids: list[str],
+    keys: list[str],
+    shingles: list[np.ndarray],
+    lengths: list[int],
+    dates: list[str],
+    opts: MinHashOptions,
+) -> dict[str, np.ndarray]:
+    """The arrays of one shard's features file (signatures computed here, in batches)."""
+    sizes = np.array([s.size for s in shingles], dtype=np.int64)
+    return {
+        "ids": np.array(ids, dtype=str),
+        "keys": np.array(keys, dtype="U32"),
+        "sigs": signatures(shingles, opts),
+        "lengths": np.array(lengths, dtype=np.int64),
+        "dates": np.array(dates, dtype=str),
+        "shingles": np.concatenate(shingles).astype(np.uint32) if shingles else np.zeros(0, dtype=np.uint32),
+        "offsets": np.concatenate(([0], np.cumsum(sizes))).astype(np.int64),
+    }
+
+
+def load_features(paths: list[Path], num_perm: int) -> Features:
     ids: list[str] = []
     keys: list[str] = []
-    sigs: list[np.ndarray] = []
-    lengths: list[np.ndarray] = []
+    dates: list[str] = []
+    sigs, lengths, shingles, sizes = [], [], [], []
     for path in paths:
         with np.load(path) as data:
             ids.extend(str(x) for x in data["ids"])
             keys.extend(str(x) for x in data["keys"])
+            dates.extend(str(x) for x in data["dates"])
             sigs.append(data["sigs"])
             lengths.append(data["lengths"])
-    num_perm = sigs[0].shape[1] if sigs else 0
-    sig = np.concatenate(sigs) if sigs else np.zeros((0, num_perm), dtype=np.uint32)
-    length = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
-    return ids, keys, sig, length
+            shingles.append(data["shingles"])
+            sizes.append(np.diff(data["offsets"]))
+    size = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
+    return Features(
+        ids,
+        keys,
+        np.concatenate(sigs) if sigs else np.zeros((0, num_perm), dtype=np.uint32),
+        np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64),
+        dates,
+        np.concatenate(shingles) if shingles else np.zeros(0, dtype=np.uint32),
+        np.concatenate(([0], np.cumsum(size))).astype(np.int64),
+    )
 
 
-def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.count_nonzero(a == b)) / a.size
+def lsh_shape(settings: Settings) -> tuple[int, int]:
+    """Bands × rows for Jaccard ``lsh.threshold``: used for the index (and in a run without containment)."""
+    lsh = settings.lsh
+    if lsh.bands and lsh.rows:
+        return lsh.bands, lsh.rows
+    return choose_bands(settings.minhash.num_perm, lsh.threshold, lsh.false_negative_weight)
 
 
-def deduplicate(ids: list[str], keys: list[str], sigs: np.ndarray, lengths: np.ndarray,
-                settings: Settings) -> dict[str, Any]:
+def candidate_shape(settings: Settings) -> tuple[int, int]:
+    """Bands × rows proposing pairs inside a run: down to ``lsh.candidate_threshold`` when the
+    containment check is on (a truncated copy has a lower Jaccard than its containment)."""
+    lsh = settings.lsh
+    if not lsh.containment or lsh.candidate_threshold >= lsh.threshold:
+        return lsh_shape(settings)
+    return choose_bands(settings.minhash.num_perm, lsh.candidate_threshold, lsh.false_negative_weight)
+
+
+def verify(a: np.ndarray, b: np.ndarray, settings: Settings) -> tuple[float, str] | None:
+    """``(similarity, rule)`` if two shingle sets are near-duplicates, else None."""
+    lsh = settings.lsh
+    sim = jaccard(a, b)
+    if sim >= lsh.threshold:
+        return sim, "jaccard"
+    if lsh.containment and min(a.size, b.size) >= lsh.containment_min_shingles:
+        cont = containment(a, b)
+        if cont >= lsh.containment:
+            return cont, "containment"
+    return None
+
+
+def _representative(members: list[int], f: Features, policy: str) -> int:
+    if policy == "longest":
+        return max(members, key=lambda i: (int(f.lengths[i]), -i))
+    if policy == "earliest":
+        return min(members, key=lambda i: (f.dates[i] == "", f.dates[i], i))
+    return min(members)
+
+
+def _member_similarity(i: int, kept: int, f: Features, settings: Settings) -> tuple[float, str]:
+    if f.keys[i] == f.keys[kept]:
+        return 1.0, "exact"
+    found = verify(f.shingle_set(i), f.shingle_set(kept), settings)
+    if found:
+        return found
+    return jaccard(f.shingle_set(i), f.shingle_set(kept)), "linked"  # joined through other members
+
+
+def _earlier_matches(
+    session: Any,
+    f: Features,
+    groups: list[list[int]],
+    unique: set[int],
+    bands: int,
+    rows: int,
+    settings: Settings,
+) -> dict[int, tuple[Any, float, str]]:
+    """Per group (by position in ``groups``): the best earlier document, its similarity and rule."""
+    best: dict[int, tuple[Any, float, str]] = {}
+
+    def offer(g: int, entry: Any, sim: float, rule: str) -> None:
+        cur = best.get(g)
+        if cur is None or (sim, -entry.ref) > (cur[1], -cur[0].ref):
+            best[g] = (entry, sim, rule)
+
+    group_of = {i: g for g, members in enumerate(groups) for i in members}
+    order = [i for members in groups for i in members]
+    step = settings.index.query_batch
+    for start in range(0, len(order), step):
+        chunk = order[start : start + step]
+        exact = session.exact([exact_int(f.keys[i]) for i in chunk])
+        for i in chunk:
+            hit = exact.get(exact_int(f.keys[i]))
+            if hit is not None:
+                offer(group_of[i], hit, 1.0, "exact")
+        if not settings.dedup.near:
+            continue
+        near = [i for i in chunk if i in unique]
+        if not near:
+            continue
+        keys = band_keys(f.sigs[near], bands, rows)
+        pairs = session.candidates(keys)
+        entries = session.entries([ref for _, ref in pairs])
+        sig16 = pack_sig16(f.sigs[near])
+        for row, ref in pairs:
+            sim = sig16_similarity(sig16[row], entries[ref].sig16)
+            if sim >= settings.lsh.threshold:
+                offer(group_of[near[row]], entries[ref], sim, "minhash")
+    return best
+
+
+def deduplicate(f: Features, settings: Settings, session: Any = None) -> dict[str, Any]:
     """Decide, for each document (by position), its cluster and what it duplicates.
 
-    Returns ``{"duplicate_of": [...], "similarity": [...], "cluster": [...], "clusters": [...],
-    "rejected": {position: reason}}`` where -1 means none.
+    Returns ``ids``, per position ``duplicate_of`` (position, -1: none), ``similarity`` (to the
+    cluster's representative), ``rule``, ``cluster`` (-1: none); ``earlier`` (position → the
+    earlier run's document it duplicates), ``clusters``, ``rejected`` (duplicate ids) and ``stats``.
     """
-    n = len(ids)
+    n = len(f.ids)
     uf = UnionFind(n)
     rejected: dict[int, str] = {}
     seen_ids: dict[str, int] = {}
-    for i, doc_id in enumerate(ids):
+    for i, doc_id in enumerate(f.ids):
         if doc_id in seen_ids:
             rejected[i] = f"id already used by the document at input position {seen_ids[doc_id]}"
         else:
             seen_ids[doc_id] = i
     live = [i for i in range(n) if i not in rejected]
-    sim_to: dict[tuple[int, int], float] = {}
+    stats: dict[str, Any] = {"exact_pairs": 0, "candidates": 0, "near_pairs": 0}
     unique: list[int] = []
-    if settings.dedup.exact:
-        first_with_key: dict[str, int] = {}
-        for i in live:
-            first = first_with_key.setdefault(keys[i], i)
-            if first != i:
-                uf.union(first, i)
-                sim_to[(first, i)] = 1.0
-            else:
-                unique.append(i)
-    else:
-        unique = live
-    stats = {"exact_pairs": len(sim_to), "candidates": 0, "near_pairs": 0}
-    if settings.dedup.near and len(unique) > 1:
-        lsh = settings.lsh
-        bands, rows = (lsh.bands, lsh.rows) if lsh.bands and lsh.rows else choose_bands(
-            sigs.shape[1], lsh.threshold, lsh.false_negative_weight)
-        pairs = candidate_pairs([sigs[i] for i in unique], bands, rows)
-        stats.update(bands=bands, rows=rows, candidates=len(pairs))
-        for a, b in sorted(pairs):
-            i, j = unique[a], unique[b]
-            sim = estimated_jaccard(sigs[i], sigs[j])
-            if sim >= lsh.threshold:
-                uf.union(i, j)
-                sim_to[(i, j)] = sim
-                stats["near_pairs"] += 1
-    groups: dict[int, list[int]] = {}
+    first_with_key: dict[str, int] = {}
     for i in live:
-        groups.setdefault(uf.find(i), []).append(i)
+        first = first_with_key.setdefault(f.keys[i], i)
+        if first != i and settings.dedup.exact:
+            uf.union(first, i)
+            stats["exact_pairs"] += 1
+        else:
+            unique.append(i)
+    bands, rows = lsh_shape(settings)
+    run_bands, run_rows = candidate_shape(settings)
+    stats.update(bands=run_bands, rows=run_rows, index_bands=bands, index_rows=rows)
+    if settings.dedup.near and len(unique) > 1:
+        pairs = candidate_pairs(band_keys(f.sigs[unique], run_bands, run_rows), settings.lsh.max_bucket)
+        stats["candidates"] = len(pairs)
+        rules: dict[str, int] = {}
+        for a, b in pairs.tolist():
+            i, j = unique[a], unique[b]
+            found = verify(f.shingle_set(i), f.shingle_set(j), settings)
+            if found:
+                uf.union(i, j)
+                stats["near_pairs"] += 1
+                rules[found[1]] = rules.get(found[1], 0) + 1
+        stats["near_pairs_by_rule"] = rules
+    grouped: dict[int, list[int]] = {}
+    for i in live:
+        grouped.setdefault(uf.find(i), []).append(i)
+    groups = sorted(grouped.values(), key=lambda m: m[0])
+    earlier = {}
+    if session is not None:
+        earlier = _earlier_matches(session, f, groups, set(unique), bands, rows, settings)
     duplicate_of = [-1] * n
     similarity = [1.0] * n
+    rule: list[str | None] = [None] * n
     cluster = [-1] * n
+    earlier_out: dict[str, dict[str, Any]] = {}
     clusters = []
-    for members in sorted((m for m in groups.values() if len(m) > 1), key=lambda m: m[0]):
-        if settings.dedup.keep == "longest":
-            kept = max(members, key=lambda i: (int(lengths[i]), -i))
-        else:
-            kept = members[0]
+    kept_positions: list[int] = []
+    for g, members in enumerate(groups):
+        match = earlier.get(g)
+        if len(members) == 1 and match is None:
+            kept_positions.append(members[0])
+            continue
         cid = len(clusters) + 1
         entry = []
+        if match is not None:
+            ref, _, _ = match
+            sig16 = pack_sig16(f.sigs[members])
+            exact_hits = session.exact([exact_int(f.keys[i]) for i in members])
+            for k, i in enumerate(members):
+                hit = exact_hits.get(exact_int(f.keys[i]))
+                sim, why = (
+                    (1.0, "exact")
+                    if hit is not None and hit.ref == ref.ref
+                    else (round(sig16_similarity(sig16[k], ref.sig16), 4), "minhash")
+                )
+                cluster[i], similarity[i], rule[i] = cid, sim, why
+                earlier_out[str(i)] = {"id": ref.id, "run": ref.run, "similarity": sim, "rule": why}
+                entry.append([i, sim, why])
+            clusters.append(
+                {"cluster": cid, "kept": -1, "kept_earlier": {"id": ref.id, "run": ref.run}, "members": entry}
+            )
+            continue
+        kept = _representative(members, f, settings.dedup.keep)
+        kept_positions.append(kept)
         for i in members:
-            cluster[i] = cid
-            sim = 1.0 if keys[i] == keys[kept] else estimated_jaccard(sigs[i], sigs[kept])
-            similarity[i] = round(sim, 4)
+            sim, why = (1.0, "kept") if i == kept else _member_similarity(i, kept, f, settings)
+            sim = round(sim, 4)
+            cluster[i], similarity[i], rule[i] = cid, sim, why
             if i != kept:
                 duplicate_of[i] = kept
-            entry.append([i, round(sim, 4)])
-        clusters.append({"cluster": cid, "kept": kept, "members": entry})
+            entry.append([i, sim, why])
+        clusters.append({"cluster": cid, "kept": kept, "kept_earlier": None, "members": entry})
+    if session is not None:
+        kept_positions.sort()
+        stats["index_added"] = 0 if session.already_added else len(kept_positions)
+        session.add(
+            [f.ids[i] for i in kept_positions],
+            [exact_int(f.keys[i]) for i in kept_positions],
+            band_keys(f.sigs[kept_positions], bands, rows)
+            if kept_positions
+            else np.zeros((0, bands), dtype=np.int64),
+            pack_sig16(f.sigs[kept_positions]),
+        )
+        stats["earlier_duplicates"] = len(earlier_out)
     return {
-        "ids": ids, "duplicate_of": duplicate_of, "similarity": similarity, "cluster": cluster,
-        "clusters": clusters, "rejected": {str(k): v for k, v in rejected.items()}, "stats": stats,
+        "ids": f.ids,
+        "duplicate_of": duplicate_of,
+        "similarity": similarity,
+        "rule": rule,
+        "cluster": cluster,
+        "earlier": earlier_out,
+        "clusters": clusters,
+        "rejected": {str(k): v for k, v in rejected.items()},
+        "stats": stats,
     }
 
 
-def run_dedup(feature_paths: list[Path], settings: Settings, out: Path) -> dict[str, Any]:
-    ids, keys, sigs, lengths = load_features(feature_paths)
-    result = deduplicate(ids, keys, sigs, lengths, settings)
+def run_dedup(feature_paths: list[Path], settings: Settings, out: Path, run_name: str = "") -> dict[str, Any]:
+    """Deduplicate a run's features into ``out`` (decisions JSON); with ``index.path`` against the index."""
+    feats = load_features(feature_paths, settings.minhash.num_perm)
+    if not settings.index.path:
+        result = deduplicate(feats, settings)
+    else:
+        from flows.index import open_index
+
+        index = open_index(settings.index.path, settings)
+        try:
+            with index.session(run_name or "unnamed") as session:
+                result = deduplicate(feats, settings, session)
+            result["stats"]["index"] = index.stats()
+        finally:
+            index.close()
     write_json(out, result)
     return result["stats"]
 

@@ -55,6 +55,8 @@ def write_outputs(cleaned: list[Path], plan_rejects: list[dict[str, Any]], decis
     cluster = decisions["cluster"]
     id_rejects = decisions["rejected"]
     ids: list[str] = decisions["ids"]  # position among cleaned documents -> id
+    earlier: dict[str, dict[str, Any]] = decisions.get("earlier", {})  # duplicates of earlier runs' documents
+    rules = decisions.get("rule") or [None] * len(ids)
     pos = -1
     out.mkdir(parents=True, exist_ok=True)
     with _Writers(out) as w:
@@ -88,13 +90,17 @@ def write_outputs(cleaned: list[Path], plan_rejects: list[dict[str, Any]], decis
                     reasons["duplicate_id"] += 1
                     continue
                 cid = cluster[pos] if cluster[pos] >= 0 else None
-                if dup_of[pos] >= 0:
-                    target, sim = ids[dup_of[pos]], sims[pos]
+                prior = earlier.get(str(pos))
+                if dup_of[pos] >= 0 or prior:
+                    target, sim = (prior["id"], prior["similarity"]) if prior else \
+                        (ids[dup_of[pos]], sims[pos])
+                    extra = {"duplicate_of_run": prior["run"]} if prior else {}
+                    extra["rule"] = prior["rule"] if prior else rules[pos]
                     w.write("duplicates.jsonl", {"id": rec["id"], "duplicate_of": target, "similarity": sim,
-                                                 "cluster": cid, "source": rec["source"]})
+                                                 **extra, "cluster": cid, "source": rec["source"]})
                     w.write("audit.jsonl", _audit(rec, "duplicate", duplicate_of=target, similarity=sim,
-                                                  cluster=cid))
-                    counts["duplicates_exact" if sim >= 1.0 else "duplicates_near"] += 1
+                                                  cluster=cid, **extra))
+                    counts["duplicates_exact" if extra["rule"] == "exact" else "duplicates_near"] += 1
                     continue
                 info = rec.get("info", {})
                 w.write("corpus.jsonl", {"id": rec["id"], "text": rec["text"], "lang": info.get("lang"),
@@ -102,9 +108,12 @@ def write_outputs(cleaned: list[Path], plan_rejects: list[dict[str, Any]], decis
                 w.write("audit.jsonl", _audit(rec, "kept", cluster=cid))
                 counts["kept"] += 1
         for c in decisions["clusters"]:
+            prior = c.get("kept_earlier")
             w.write("clusters.jsonl", {
-                "cluster": c["cluster"], "kept": ids[c["kept"]],
-                "members": [{"id": ids[i], "similarity": s} for i, s in c["members"]],
+                "cluster": c["cluster"], "kept": prior["id"] if prior else ids[c["kept"]],
+                **({"kept_run": prior["run"]} if prior else {}),
+                "members": [{"id": ids[m[0]], "similarity": m[1], "rule": m[2] if len(m) > 2 else None}
+                            for m in c["members"]],
             })
     counts["input"] += len(plan_rejects)
     counts["clusters"] = len(decisions["clusters"])

@@ -16,7 +16,7 @@ from cleaners.edits import Edit, StageResult
 from cleaners.encoding import fix_encoding
 from cleaners.fragments import Glossary, repair_fragments
 from cleaners.language import detect_language
-from cleaners.minhash import exact_key, shingle_hashes, signature
+from cleaners.minhash import features
 from cleaners.whitespace import normalize_whitespace
 from flows.config import Settings, config_dir
 from flows.documents import RawDoc, Reject
@@ -118,9 +118,8 @@ class Pipeline:
         return doc
 
     def features(self, doc: Doc) -> tuple[str, np.ndarray]:
-        """Exact-duplicate key and MinHash signature (uint32) of the cleaned text."""
-        sig = signature(shingle_hashes(doc.text, self.s.minhash), self.s.minhash)
-        return exact_key(doc.text), sig.astype(np.uint32)
+        """Exact-duplicate key and sorted unique shingle hashes (uint32) of the cleaned text."""
+        return features(doc.text, self.s.minhash)
 
 
 @lru_cache(maxsize=4)

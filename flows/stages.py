@@ -19,6 +19,7 @@ import numpy as np
 
 from flows.atomic import read_jsonl, write_json, write_jsonl
 from flows.config import Settings
+from flows.dedup import doc_date, feature_arrays
 from flows.documents import Reject
 from flows.inputs import Shard, discover, plan_shards, read_shard
 from flows.pipeline import Doc, line_key, pipeline_for
@@ -186,8 +187,9 @@ def clean_shard(work_root: str, index: int) -> dict[str, Any]:
     records: list[dict[str, Any]] = []
     ids: list[str] = []
     keys: list[str] = []
-    sigs: list[np.ndarray] = []
+    shingles: list[np.ndarray] = []
     lengths: list[int] = []
+    dates: list[str] = []
     started = time.perf_counter()
     for rec in read_jsonl(work.prepared(index)):
         if rec.pop("status") != "ok":
@@ -198,15 +200,14 @@ def clean_shard(work_root: str, index: int) -> dict[str, Any]:
         if isinstance(out, Reject):
             records.append(_reject_record(out))
             continue
-        key, sig = pipe.features(out)
+        key, hashes = pipe.features(out)
         records.append({"status": "ok", **out.to_json()})
         ids.append(out.id)
         keys.append(key)
-        sigs.append(sig)
+        shingles.append(hashes)
         lengths.append(len(out.text))
-    sig_array = np.stack(sigs) if sigs else np.zeros((0, pipe.s.minhash.num_perm), dtype=np.uint32)
-    _save_npz(work.features(index), ids=np.array(ids, dtype=object).astype(str), keys=np.array(keys, dtype="U32"), sigs=sig_array,
-              lengths=np.array(lengths, dtype=np.int64))
+        dates.append(doc_date(out.meta, pipe.s.dedup.date_fields))
+    _save_npz(work.features(index), **feature_arrays(ids, keys, shingles, lengths, dates, pipe.s.minhash))
     write_jsonl(work.cleaned(index), records)
     return {"shard": index, "docs": len(records), "seconds": time.perf_counter() - started}
 
@@ -219,10 +220,11 @@ def _save_npz(path: Path, **arrays: np.ndarray) -> None:
 
 
 def dedup(work_root: str, shards: int) -> dict[str, Any]:
-    """Cluster all kept documents of the run (exact, then near-duplicates)."""
+    """Cluster all kept documents of the run (exact, then near-duplicates), against the index if set."""
     from flows.dedup import run_dedup
 
     work = Work(Path(work_root))
     if work.dedup.exists():
         return {"skipped": True}
-    return run_dedup([work.features(i) for i in range(shards)], _settings(work), work.dedup)
+    return run_dedup([work.features(i) for i in range(shards)], _settings(work), work.dedup,
+                     run_name=f"{work.root.resolve().parent.parent}#{work.root.name}")
