@@ -133,6 +133,10 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence: a message, exit 1
+        if "-v" in sys.argv or "--verbose" in sys.argv:
+            import traceback
+
+            traceback.print_exc()
         click.echo(f"textwash: error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_RUNTIME)
 
