@@ -98,7 +98,8 @@ def _plan_ids(cleaned: list[Path], plan_rejects: list[dict[str, Any]],
 def write_outputs(cleaned: list[Path], plan_rejects: list[dict[str, Any]], decisions: dict[str, Any],
                   out: Path) -> dict[str, Any]:
     """Merge the cleaned shards, in input order, into the output files; returns counts."""
-    counts: Counter[str] = Counter()
+    counts: Counter[str] = Counter(dict.fromkeys(("input", "kept", "duplicates_exact", "duplicates_near",
+                                                  "rejected"), 0))
     reasons: Counter[str] = Counter()
     edits_by_rule: Counter[str] = Counter()
     docs_changed: Counter[str] = Counter()
