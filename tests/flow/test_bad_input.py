@@ -182,7 +182,8 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Result:
 
 
 def test_run_completes_and_counts_every_input(matrix: Result) -> None:
-    text_files = len(SAMPLE_FILES) - 3 + 5 + 2 + 1  # samples minus 3 JSONL, seeds, 2 runtime files, unreadable
+    # samples minus 3 JSONL files, 5 seeds, 2 files made at run time, the unreadable one
+    text_files = len(SAMPLE_FILES) - 3 + 5 + 2 + 1
     specials = 3  # loop, dangling, fifo
     gz_kept = sum(1 for i in matrix.ids() if i.startswith("gz-"))
     gz_rest = 2  # truncated.jsonl.gz:<rest>, not_gzip.jsonl.gz:<rest>
@@ -314,7 +315,9 @@ def test_file_that_is_not_gzip_is_rejected(matrix: Result) -> None:
 
 
 @pytest.mark.parametrize(("doc_id", "reason"), [
-    ("bad/loop", "symlink_loop"), ("bad/dangling.txt", "broken_symlink"), ("bad/fifo.txt", "not_a_regular_file"),
+    ("bad/loop", "symlink_loop"),
+    ("bad/dangling.txt", "broken_symlink"),
+    ("bad/fifo.txt", "not_a_regular_file"),
 ])
 def test_special_entries_are_reported_not_followed(matrix: Result, doc_id: str, reason: str) -> None:
     matrix.rejected(doc_id, reason)
@@ -376,7 +379,7 @@ def test_many_shards_accounting(tmp_path: Path) -> None:
     lines = []
     for i in range(5000):
         if i % 500 == 7:
-            lines.append('{"id": "broken-%d", "text": ' % i)
+            lines.append(f'{{"id": "broken-{i}", "text": ')
         elif i % 100 == 3:
             lines.append(json.dumps({"id": f"d{i}", "text": "The same short wire item repeated."}))
         else:
