@@ -280,7 +280,7 @@ def plan_shards(
             continue
         with fh:
             size = os.fstat(fh.fileno()).st_size
-            ends = _scan_lines(fh, min(size, limit))
+            ends = _scan_lines(fh, min(size, limit), whole=size <= limit)
         if size > limit:
             problems.append(Reject(f"{file.name}:<rest>", file.source, "too_large",
                                    f"file of {size} bytes exceeds input.max_file_bytes={limit}; "
@@ -294,8 +294,11 @@ def plan_shards(
     return shards, problems
 
 
-def _scan_lines(fh: IO[bytes], limit: int) -> list[int]:
-    """Offsets just after each line in the first ``limit`` bytes (a final unterminated line counts)."""
+def _scan_lines(fh: IO[bytes], limit: int, whole: bool) -> list[int]:
+    """Offsets just after each line in the first ``limit`` bytes.
+
+    A final line without a newline counts only when ``whole`` (the limit is the end of the file).
+    """
     ends: list[int] = []
     pos = 0
     while pos < limit and (chunk := fh.read(min(_CHUNK, limit - pos))):
@@ -304,7 +307,7 @@ def _scan_lines(fh: IO[bytes], limit: int) -> list[int]:
             ends.append(pos + nl + 1)
             start = nl + 1
         pos += len(chunk)
-    if pos > (ends[-1] if ends else 0):
+    if whole and pos > (ends[-1] if ends else 0):
         ends.append(pos)
     return ends
 
