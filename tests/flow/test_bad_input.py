@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,6 +141,20 @@ def permissions_bite(folder: Path) -> bool:
         probe.chmod(0o600)
         probe.unlink()
     return False
+
+
+def localhost_api_env() -> dict[str, str]:
+    """Environment pointing CLI subprocesses at the session's test server (no ephemeral server per run)."""
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    assert url and url.startswith("http://127.0.0.1:"), url  # test servers bind to localhost only
+    return {"PREFECT_API_URL": url}
+
+
+@pytest.fixture(scope="module")
+def api_env() -> dict[str, str]:
+    return localhost_api_env()
 
 
 # ---------------------------------------------------------------- the matrix run
@@ -400,3 +416,43 @@ def test_hundred_thousand_tiny_documents(tmp_path: Path) -> None:
     run_flow([tmp_path / "tiny.jsonl"], tmp_path / "out", {"run": {"workers": 0}})
     res = finish(tmp_path / "out", 100_000)
     assert res.report["counts"].get("rejected", 0) == 0
+
+
+PEAK_RSS = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+            "print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+            "sys.exit(r.returncode)")
+
+
+def test_fifty_megabyte_documents_are_reported_with_sane_memory(tmp_path: Path,
+                                                                api_env: dict[str, str]) -> None:
+    """The CLI with the default limits on a 50 MB text file and a 50 MB JSONL line (real processes).
+
+    Both are rejected as too_large without being read whole; the peak RSS of the run (all its
+    processes, measured by a wrapper) stays far below what cleaning 50 MB would take (~2 GB).
+    """
+    inp = tmp_path / "in"
+    shutil.copytree(SEEDS, inp)
+    text = article_texts()[1]
+    block = (text + "\n\n").encode()
+    with (inp / "huge.txt").open("wb") as fh:
+        for _ in range(50_000_000 // len(block) + 1):
+            fh.write(block)
+    with (inp / "huge.jsonl").open("wb") as fh:
+        huge = json.dumps(text * (50_000_000 // len(text) + 1)).encode()
+        fh.write(b'{"id": "huge-line", "text": ' + huge + b"}\n")
+        fh.write(json.dumps({"id": "after-huge", "text": article_texts()[2]}).encode() + b"\n")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-c", PEAK_RSS, sys.executable, "-m", "flows", "clean", str(inp),
+           "--out", str(out), "--workers", "2", "--no-progress"]
+    res = subprocess.run(cmd, capture_output=True, env={**os.environ, **api_env}, timeout=600, check=False)
+    err = res.stderr.decode()
+    assert res.returncode == 0, err[-3000:]
+    peak_mb = int(err.split("PEAK_RSS_KB")[1].split()[0]) / 1024
+    assert peak_mb < 500, f"peak RSS {peak_mb:.0f} MB"
+    result = finish(out, 5 + 3)
+    limit = result.report["config"]["input"]["max_doc_bytes"]
+    for doc_id in ("huge.txt", "huge.jsonl:1"):
+        assert f"input.max_doc_bytes={limit}" in result.rejected(doc_id, "too_large")["detail"]
+    assert result.kept("after-huge") == article_texts()[2]
+    assert "too_large 2" in err  # the summary names the limit rejects
+    print(f"peak RSS {peak_mb:.0f} MB")

@@ -21,7 +21,7 @@ import pytest
 
 from tests.conftest import SEEDS
 from tests.flow.conftest import run_cli
-from tests.flow.test_bad_input import article_texts, assert_accounting
+from tests.flow.test_bad_input import article_texts, assert_accounting, localhost_api_env
 
 OUTPUTS = ("corpus.jsonl", "duplicates.jsonl", "rejects.jsonl", "clusters.jsonl", "audit.jsonl",
            "report.json")
@@ -29,12 +29,7 @@ OUTPUTS = ("corpus.jsonl", "duplicates.jsonl", "rejects.jsonl", "clusters.jsonl"
 
 @pytest.fixture(scope="module")
 def api_env() -> dict[str, str]:
-    """Point CLI subprocesses at the session's test server (no ephemeral server per run)."""
-    from prefect.settings import PREFECT_API_URL
-
-    url = PREFECT_API_URL.value()
-    assert url and url.startswith("http://127.0.0.1:"), url  # test servers bind to localhost only
-    return {"PREFECT_API_URL": url}
+    return localhost_api_env()
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
