@@ -80,7 +80,12 @@ def _walk(root: Path, opts: InputOptions, skipped: list[Reject]) -> Iterator[Pat
         real = os.path.realpath(folder)
         rel = _rel(folder, root)
         if real in seen:
-            skipped.append(Reject(rel, str(folder), "symlink_loop", f"{folder} leads back to {real}"))
+            parent = os.path.realpath(folder.parent)
+            if parent == real or parent.startswith(real.rstrip(os.sep) + os.sep):
+                skipped.append(Reject(rel, str(folder), "symlink_loop", f"{folder} leads back to {real}"))
+            else:
+                skipped.append(Reject(rel, str(folder), "duplicate_folder",
+                                      f"{folder} is {real}, already read under another name"))
             continue
         seen.add(real)
         try:
@@ -102,16 +107,16 @@ def _walk(root: Path, opts: InputOptions, skipped: list[Reject]) -> Iterator[Pat
                 pass
             if _kind(path, opts) is None:
                 continue
-            problem = _not_regular(path, opts)
+            problem = _not_regular(path, opts.follow_symlinks)
             if problem:
                 skipped.append(Reject(_rel(path, root), str(path), *problem))
         stack.extend(reversed(subdirs))
 
 
-def _not_regular(path: Path, opts: InputOptions) -> tuple[str, str] | None:
+def _not_regular(path: Path, follow_symlinks: bool) -> tuple[str, str] | None:
     """Why ``path`` (named like an input file) is not a readable regular file, or None if it is."""
     try:
-        st = path.stat() if opts.follow_symlinks else path.lstat()
+        st = path.stat() if follow_symlinks else path.lstat()
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return "symlink_loop", f"symlink {path} resolves to itself"
@@ -164,7 +169,7 @@ def discover(inputs: list[str], opts: InputOptions, stdin_copy: Path) -> tuple[l
                     f"input {arg} is neither a folder nor a file ending in "
                     f"{', '.join(opts.text_extensions + opts.jsonl_extensions)}"
                 )
-            problem = _not_regular(path, opts)
+            problem = _not_regular(path, follow_symlinks=True)  # named by the user: followed
             if problem:
                 raise InputError(f"input {arg}: {problem[1]}")
             files.append(InputFile(str(path), kind, path.name, str(path), str(path.parent)))

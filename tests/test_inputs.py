@@ -107,6 +107,24 @@ def test_symlink_loop_and_self_link_are_reported(settings: Settings, tmp_path: P
         ("self.txt", "symlink_loop"), ("sub/up", "symlink_loop")]
 
 
+def test_second_name_for_a_folder_is_not_a_loop(settings: Settings, tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.txt").write_text("text")
+    os.symlink("a", tmp_path / "b")
+    files, skipped = discover([str(tmp_path)], settings.input, tmp_path / "stdin.jsonl")
+    assert [f.name for f in files] == ["a/x.txt"]
+    assert [(r.id, r.reason) for r in skipped] == [("b", "duplicate_folder")]
+
+
+def test_symlinks_not_followed_are_reported(settings: Settings, tmp_path: Path) -> None:
+    (tmp_path / "real.txt").write_text("text")
+    os.symlink("real.txt", tmp_path / "link.txt")
+    o = opts(settings, follow_symlinks=False)
+    files, skipped = discover([str(tmp_path)], o, tmp_path / "stdin.jsonl")
+    assert [f.name for f in files] == ["real.txt"]
+    assert [(r.id, r.reason) for r in skipped] == [("link.txt", "symlink_skipped")]
+
+
 def test_text_file_over_limit_is_not_read_whole(settings: Settings, tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     with big.open("wb") as fh:
