@@ -456,3 +456,19 @@ def test_fifty_megabyte_documents_are_reported_with_sane_memory(tmp_path: Path,
     assert result.kept("after-huge") == article_texts()[2]
     assert "too_large 2" in err  # the summary names the limit rejects
     print(f"peak RSS {peak_mb:.0f} MB")
+
+
+def test_jsonl_on_stdin_with_bad_lines(tmp_path: Path, api_env: dict[str, str]) -> None:
+    from tests.flow.conftest import run_cli
+
+    art = articles()
+    data = (json.dumps({"id": "s1", "text": art["pt"]}) + "\n" + '{"id": "s2", "text": \n'
+            + json.dumps({"text": art["it"]}) + "\n").encode() + b'{"id": "s4", "text": "caf\xe9"}\n'
+    res = run_cli("clean", "-", "--out", str(tmp_path / "out"), "--workers", "1", "--no-progress",
+                  stdin=data, env=api_env)
+    assert res.returncode == 0, res.stderr.decode()[-2000:]
+    result = finish(tmp_path / "out", 4)
+    assert result.kept("s1") == art["pt"]
+    assert result.kept("stdin:3") == art["it"]
+    result.rejected("stdin:2", "malformed_json")
+    assert "invalid UTF-8" in result.rejected("stdin:4", "malformed_json")["detail"]
