@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from flows.config import InputOptions
 from flows.documents import RawDoc, Reject
 
+_BOM = b"\xef\xbb\xbf"
 _CHUNK = 1 << 20  # bytes read at a time: memory per file stays bounded whatever the input
 
 
@@ -398,6 +399,8 @@ def _parse_record(line: bytes, file: InputFile, line_no: int, opts: InputOptions
     if len(line) > opts.max_doc_bytes:
         return Reject(default_id, file.source, "too_large",
                       f"line of {len(line)} bytes > input.max_doc_bytes={opts.max_doc_bytes}")
+    if line.startswith(_BOM):  # a file saved with a BOM, or several such files concatenated
+        line = line[len(_BOM):]
     if not line.strip():
         return Reject(default_id, file.source, "empty", "blank line")
     try:

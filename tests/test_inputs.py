@@ -259,6 +259,13 @@ def test_record_ids(settings: Settings, tmp_path: Path, raw_id: object, expected
     assert (items[0].id, items[0].meta) == (expected, meta)
 
 
+def test_utf8_bom_at_line_start_is_ignored(settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"id": "a", "text": "x"}\r\n\xef\xbb\xbf{"id": "b", "text": "y"}\r\n')
+    items, _ = read_all([jsonl_file(path)], settings.input, tmp_path)
+    assert [(type(i).__name__, i.id) for i in items] == [("RawDoc", "a"), ("RawDoc", "b")]
+
+
 def test_escaped_lone_surrogate_is_read(settings: Settings, tmp_path: Path) -> None:
     path = tmp_path / "r.jsonl"
     path.write_bytes(b'{"id": "s\\udc80", "text": "a \\ud800 b"}\n')
