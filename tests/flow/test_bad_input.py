@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -409,11 +410,14 @@ def test_many_shards_accounting(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 def test_hundred_thousand_tiny_documents(tmp_path: Path) -> None:
     with (tmp_path / "tiny.jsonl").open("w", encoding="utf-8") as fh:
         for i in range(100_000):
             fh.write(json.dumps({"id": f"t{i}", "text": f"Tiny document {i}: markets closed higher."}) + "\n")
+    started = time.perf_counter()
     run_flow([tmp_path / "tiny.jsonl"], tmp_path / "out", {"run": {"workers": 0}})
+    print(f"100,000 tiny documents in {time.perf_counter() - started:.0f} s")
     res = finish(tmp_path / "out", 100_000)
     assert res.report["counts"].get("rejected", 0) == 0
 
