@@ -1,29 +1,83 @@
-"""Atomic file writes: write to a temporary name in the same folder, fsync, then rename."""
+"""Atomic file writes: write to a temporary name in the same folder, fsync, then rename.
+
+:class:`AtomicFiles` extends this to a set of files that must change together (the public outputs):
+all are written and synced under temporary names first, and only then renamed, so a failure while
+writing (disk full, a crash) leaves every earlier output untouched.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import TracebackType
 from typing import IO, Any
 
+TMP_MARK = ".tmp-"
 
-def dumps(record: Any) -> str:
-    """One JSON line; lone surrogates are escaped so the output is always valid UTF-8."""
-    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+def dumps(record: Any, **kwargs: Any) -> str:
+    """JSON text that is always valid UTF-8: lone surrogates (e.g. from ``"\\ud800"`` in an input) stay
+    JSON escapes instead of making the output unencodable."""
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"), **kwargs)
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: keep it as a JSON escape, which is valid UTF-8
-        line = json.dumps(record, ensure_ascii=True, separators=(",", ":"))
+        line = json.dumps(record, ensure_ascii=True, separators=(",", ":"), **kwargs)
     return line
+
+
+def tmp_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}")
+
+
+def _with_path(exc: OSError, path: Path) -> OSError:
+    """The same error, naming ``path`` if it named no file (write errors such as ENOSPC do not)."""
+    if exc.filename is not None or exc.errno is None:
+        return exc
+    return type(exc)(exc.errno, exc.strerror, str(path))
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not supported everywhere; the renames are atomic regardless
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def remove_stale_tmp(folder: Path, names: Iterable[str]) -> list[Path]:
+    """Remove temporary files of ``names`` left in ``folder`` by processes that no longer run."""
+    removed = []
+    for name in names:
+        for tmp in folder.glob(f".{name}{TMP_MARK}*"):
+            pid = tmp.name.rsplit(TMP_MARK, 1)[1]
+            if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+                continue
+            tmp.unlink(missing_ok=True)
+            removed.append(tmp)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @contextmanager
 def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = tmp_path(path)
     kwargs: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8"}
     try:
         with open(tmp, mode, **kwargs) as fh:
@@ -31,9 +85,77 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _with_path(exc, path) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+class AtomicFiles:
+    """Several JSONL files replaced together, with a line count and SHA-256 per file.
+
+    ``marker`` (e.g. ``report.json``) is removed just before the renames: it is written again by the
+    caller once everything is in place, so "marker present" means "this output set is complete".
+    """
+
+    def __init__(self, folder: Path, names: Iterable[str], marker: str | None = None) -> None:
+        self.folder = folder
+        self.names = tuple(names)
+        self.marker = marker
+        self.fh: dict[str, IO[bytes]] = {}
+        self.lines = dict.fromkeys(self.names, 0)
+        self.sha = {name: hashlib.sha256() for name in self.names}
+
+    def __enter__(self) -> AtomicFiles:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        remove_stale_tmp(self.folder, [*self.names, *([self.marker] if self.marker else [])])
+        try:
+            for name in self.names:
+                self.fh[name] = open(tmp_path(self.folder / name), "wb")
+        except OSError as exc:
+            self._discard()
+            raise _with_path(exc, self.folder / name) from exc
+        return self
+
+    def write(self, name: str, record: Any) -> None:
+        data = (dumps(record) + "\n").encode("utf-8")
+        try:
+            self.fh[name].write(data)
+        except OSError as exc:
+            raise _with_path(exc, self.folder / name) from exc
+        self.sha[name].update(data)
+        self.lines[name] += 1
+
+    def _discard(self) -> None:
+        for name, fh in self.fh.items():
+            with contextlib.suppress(OSError):
+                fh.close()
+            tmp_path(self.folder / name).unlink(missing_ok=True)
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc_type is not None:
+            self._discard()
+            return
+        name = ""
+        try:
+            for name, fh in self.fh.items():  # noqa: B007 - name is used in the error below
+                fh.flush()
+                os.fsync(fh.fileno())
+                fh.close()
+        except OSError as err:
+            self._discard()
+            raise _with_path(err, self.folder / name) from err
+        if self.marker:
+            (self.folder / self.marker).unlink(missing_ok=True)
+        for name in self.names:
+            os.replace(tmp_path(self.folder / name), self.folder / name)
+        _fsync_dir(self.folder)
+
+    def summary(self) -> dict[str, dict[str, Any]]:
+        return {n: {"lines": self.lines[n], "sha256": self.sha[n].hexdigest()} for n in self.names}
 
 
 def write_jsonl(path: Path, records: Iterable[Any]) -> int:
@@ -47,8 +169,14 @@ def write_jsonl(path: Path, records: Iterable[Any]) -> int:
 
 
 def write_json(path: Path, data: Any) -> None:
+    """Pretty JSON, atomically; like :func:`dumps`, always valid UTF-8."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(data, ensure_ascii=True, indent=2, sort_keys=True)
     with atomic_open(path) as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=2, sort_keys=True)
+        fh.write(text)
         fh.write("\n")
 
 

@@ -175,7 +175,11 @@ def main() -> None:
         sys.exit(EXIT_USAGE if isinstance(exc, click.UsageError | click.BadParameter) else exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence: a message, exit 1
+        if "-v" in sys.argv or "--verbose" in sys.argv:
+            import traceback
+
+            traceback.print_exc()
         click.echo(f"textwash: error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_RUNTIME)
 

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import gzip
+import errno
 import json
 import os
-import shutil
+import stat
 import sys
 import zlib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from flows.config import InputOptions
 from flows.documents import RawDoc, Reject
+
+_BOM = b"\xef\xbb\xbf"
+_CHUNK = 1 << 20  # bytes read at a time: memory per file stays bounded whatever the input
 
 
 class InputError(ValueError):
@@ -58,32 +61,76 @@ def _kind(path: Path, opts: InputOptions) -> str | None:
     return None
 
 
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _walk(root: Path, opts: InputOptions, skipped: list[Reject]) -> Iterator[Path]:
-    """Files under ``root`` in sorted order; symlink loops and unreadable folders are reported."""
+    """Input files under ``root`` in sorted order.
+
+    Symlink loops, unreadable folders, broken symlinks and non-regular files (FIFOs, devices: reading
+    them could block forever) with an input extension are reported as rejects, never silently skipped.
+    """
     seen: set[str] = set()
     stack = [root]
     while stack:
         folder = stack.pop()
         real = os.path.realpath(folder)
+        rel = _rel(folder, root)
         if real in seen:
-            skipped.append(Reject(str(folder), str(folder), "symlink_loop", f"{folder} leads back to {real}"))
+            parent = os.path.realpath(folder.parent)
+            if parent == real or parent.startswith(real.rstrip(os.sep) + os.sep):
+                skipped.append(Reject(rel, str(folder), "symlink_loop", f"{folder} leads back to {real}"))
+            else:
+                skipped.append(Reject(rel, str(folder), "duplicate_folder",
+                                      f"{folder} is {real}, already read under another name"))
             continue
         seen.add(real)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            skipped.append(Reject(str(folder), str(folder), "unreadable", f"cannot list folder: {exc.strerror}"))
+            skipped.append(Reject(rel, str(folder), "unreadable", f"cannot list folder: {exc.strerror}"))
             continue
         subdirs = []
         for entry in entries:
+            path = Path(entry.path)
             try:
                 if entry.is_dir(follow_symlinks=opts.follow_symlinks):
-                    subdirs.append(Path(entry.path))
-                elif entry.is_file(follow_symlinks=opts.follow_symlinks):
-                    yield Path(entry.path)
+                    subdirs.append(path)
+                    continue
+                if entry.is_file(follow_symlinks=opts.follow_symlinks):
+                    yield path
+                    continue
             except OSError:
+                pass
+            if _kind(path, opts) is None:
                 continue
+            problem = _not_regular(path, opts.follow_symlinks)
+            if problem:
+                skipped.append(Reject(_rel(path, root), str(path), *problem))
         stack.extend(reversed(subdirs))
+
+
+def _not_regular(path: Path, follow_symlinks: bool) -> tuple[str, str] | None:
+    """Why ``path`` (named like an input file) is not a readable regular file, or None if it is."""
+    try:
+        st = path.stat() if follow_symlinks else path.lstat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink_loop", f"symlink {path} resolves to itself"
+        if path.is_symlink():
+            return "broken_symlink", f"symlink {path} -> {os.readlink(path)} points nowhere"
+        return "unreadable", f"cannot stat: {exc.strerror}"
+    if stat.S_ISREG(st.st_mode):
+        return None
+    if stat.S_ISLNK(st.st_mode):
+        return "symlink_skipped", f"{path} is a symlink and input.follow_symlinks is false"
+    kind = "FIFO" if stat.S_ISFIFO(st.st_mode) else "device" if stat.S_ISCHR(st.st_mode) or \
+        stat.S_ISBLK(st.st_mode) else "socket" if stat.S_ISSOCK(st.st_mode) else "special file"
+    return "not_a_regular_file", f"{path} is a {kind}, not a regular file"
 
 
 def _site_of_folder(rel: Path, root: Path) -> str:
@@ -98,7 +145,11 @@ def discover(inputs: list[str], opts: InputOptions, stdin_copy: Path) -> tuple[l
         if arg == "-":
             stdin_copy.parent.mkdir(parents=True, exist_ok=True)
             with stdin_copy.open("wb") as fh:
-                shutil.copyfileobj(sys.stdin.buffer, fh)
+                copied = _copy_bounded(sys.stdin.buffer, fh, opts.max_file_bytes)
+            if copied > opts.max_file_bytes:
+                skipped.append(Reject("stdin:<rest>", "stdin", "too_large",
+                                      f"standard input exceeds input.max_file_bytes={opts.max_file_bytes}; "
+                                      "the rest was not read"))
             files.append(InputFile(str(stdin_copy), "jsonl", "stdin", "stdin", "stdin"))
             continue
         path = Path(arg)
@@ -110,7 +161,8 @@ def discover(inputs: list[str], opts: InputOptions, stdin_copy: Path) -> tuple[l
                 if kind is None:
                     continue
                 rel = file.relative_to(path)
-                files.append(InputFile(str(file), kind, rel.as_posix(), str(file), _site_of_folder(rel, path)))
+                site = _site_of_folder(rel, path)
+                files.append(InputFile(str(file), kind, rel.as_posix(), str(file), site))
         else:
             kind = _kind(path, opts)
             if kind is None:
@@ -118,32 +170,75 @@ def discover(inputs: list[str], opts: InputOptions, stdin_copy: Path) -> tuple[l
                     f"input {arg} is neither a folder nor a file ending in "
                     f"{', '.join(opts.text_extensions + opts.jsonl_extensions)}"
                 )
+            problem = _not_regular(path, follow_symlinks=True)  # named by the user: followed
+            if problem:
+                raise InputError(f"input {arg}: {problem[1]}")
             files.append(InputFile(str(path), kind, path.name, str(path), str(path.parent)))
     return files, skipped
 
 
+def _copy_bounded(src: IO[bytes], dst: IO[bytes], limit: int) -> int:
+    """Copy at most ``limit`` bytes, ending at a line end; returns ``limit + 1`` if the source was longer."""
+    written = 0
+    while chunk := src.read(_CHUNK):
+        if written + len(chunk) > limit:
+            keep = chunk[: limit - written]
+            dst.write(keep[: keep.rfind(b"\n") + 1])
+            return limit + 1
+        dst.write(chunk)
+        written += len(chunk)
+    return written
+
+
+def _inflate(raw: IO[bytes]) -> Iterator[bytes]:
+    """Decompressed blocks of a (possibly multi-member) gzip stream; raises EOFError if it is truncated."""
+    dec = zlib.decompressobj(wbits=31)
+    fed = False
+    while block := raw.read(_CHUNK):
+        while block:
+            fed = True
+            data = dec.decompress(block, _CHUNK)  # bounded output: a bomb never sits in memory
+            if data:
+                yield data
+            if dec.eof:
+                block = dec.unused_data.lstrip(b"\0")  # next member; zero padding is allowed
+                dec, fed = zlib.decompressobj(wbits=31), False
+            else:
+                block = dec.unconsumed_tail
+    if fed and not dec.eof:
+        raise EOFError("compressed stream ends before its end marker (truncated file)")
+
+
 def _decompress(file: InputFile, target: Path, limit: int) -> tuple[InputFile, Reject | None]:
-    """Copy a ``.gz`` input into the work folder, stopping at ``limit`` bytes or a truncated stream."""
+    """Copy a ``.gz`` input into the work folder, stopping at ``limit`` decompressed bytes or at damage.
+
+    Every complete line decoded before a truncation, corruption or the limit is kept; the unreadable
+    rest of the file becomes one reject (id ``<name>:<rest>``), never a silent loss.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     problem = None
     written = 0
+    last_line_end = 0
     with open(file.path, "rb") as raw, target.open("wb") as out:
-        gz = gzip.GzipFile(fileobj=raw)
         try:
-            while chunk := gz.read(1 << 20):
-                written += len(chunk)
-                if written > limit:
-                    problem = ("too_large", f"decompressed size exceeds input.max_file_bytes={limit}")
+            for data in _inflate(raw):
+                if written + len(data) > limit:
+                    data = data[: limit - written]
+                    problem = ("too_large", f"decompressed size exceeds input.max_file_bytes={limit}; "
+                               "the rest of the file was not read")
+                nl = data.rfind(b"\n")
+                if nl >= 0:
+                    last_line_end = written + nl + 1
+                out.write(data)
+                written += len(data)
+                if problem:
                     break
-                out.write(chunk)
-        except (EOFError, OSError, zlib.error) as exc:
-            problem = ("truncated_gzip", f"compressed stream ends early or is corrupt: {exc}")
-    if problem:
-        # Whatever precedes the damage is used; a partial last line is dropped with the rest.
-        with target.open("rb+") as out:
-            data = out.read()
-            cut = data.rfind(b"\n") + 1
-            out.truncate(cut)
+        except EOFError as exc:
+            problem = ("truncated_gzip", f"{exc}, after {written} decompressed bytes")
+        except zlib.error as exc:
+            problem = ("corrupt_gzip", f"not a valid gzip stream after {written} decompressed bytes: {exc}")
+        if problem:
+            out.truncate(last_line_end)  # a record cut by the damage or the limit is not used
     copy = InputFile(str(target), "jsonl", file.name, file.source, file.site)
     reject = Reject(f"{file.name}:<rest>", file.source, problem[0], problem[1]) if problem else None
     return copy, reject
@@ -152,7 +247,11 @@ def _decompress(file: InputFile, target: Path, limit: int) -> tuple[InputFile, R
 def plan_shards(
     files: list[InputFile], shard_size: int, work: Path, opts: InputOptions
 ) -> tuple[list[Shard], list[Reject]]:
-    """Cut the inputs into shards of about ``shard_size`` documents (JSONL by line ranges)."""
+    """Cut the inputs into shards of about ``shard_size`` documents (JSONL by line ranges).
+
+    JSONL files are scanned in fixed-size blocks, so a huge single line never needs to fit in memory;
+    a file longer than ``input.max_file_bytes`` is used up to that size and its rest is rejected.
+    """
     shards: list[Shard] = []
     problems: list[Reject] = []
     text_batch: list[InputFile] = []
@@ -169,8 +268,15 @@ def plan_shards(
                 flush_text()
             continue
         flush_text()
+        limit = opts.max_file_bytes
         if file.path.lower().endswith(".gz"):
-            file, problem = _decompress(file, work / "inputs" / f"{n:06d}.jsonl", opts.max_file_bytes)
+            try:
+                file, problem = _decompress(file, work / "inputs" / f"{n:06d}.jsonl", limit)
+            except OSError as exc:
+                if exc.filename != file.path:
+                    raise  # the work folder, not the input, is the problem (e.g. disk full)
+                problems.append(Reject(file.name, file.source, "unreadable", f"cannot read: {exc.strerror}"))
+                continue
             if problem:
                 problems.append(problem)
         try:
@@ -179,19 +285,37 @@ def plan_shards(
             problems.append(Reject(file.name, file.source, "unreadable", f"cannot open: {exc.strerror}"))
             continue
         with fh:
-            start, line_no, count, pos = 0, 1, 0, 0
-            first_line = 1
-            for line in fh:
-                pos += len(line)
-                count += 1
-                line_no += 1
-                if count >= shard_size:
-                    shards.append(Shard(len(shards), "jsonl", (file,), start, pos, first_line))
-                    start, first_line, count = pos, line_no, 0
-            if count:
-                shards.append(Shard(len(shards), "jsonl", (file,), start, pos, first_line))
+            size = os.fstat(fh.fileno()).st_size
+            ends = _scan_lines(fh, min(size, limit), whole=size <= limit)
+        if size > limit:
+            problems.append(Reject(f"{file.name}:<rest>", file.source, "too_large",
+                                   f"file of {size} bytes exceeds input.max_file_bytes={limit}; "
+                                   "the rest of the file was not read"))
+        start, first_line = 0, 1
+        for i in range(0, len(ends), shard_size):
+            batch = ends[i : i + shard_size]
+            shards.append(Shard(len(shards), "jsonl", (file,), start, batch[-1], first_line))
+            start, first_line = batch[-1], first_line + len(batch)
     flush_text()
     return shards, problems
+
+
+def _scan_lines(fh: IO[bytes], limit: int, whole: bool) -> list[int]:
+    """Offsets just after each line in the first ``limit`` bytes.
+
+    A final line without a newline counts only when ``whole`` (the limit is the end of the file).
+    """
+    ends: list[int] = []
+    pos = 0
+    while pos < limit and (chunk := fh.read(min(_CHUNK, limit - pos))):
+        start = 0
+        while (nl := chunk.find(b"\n", start)) >= 0:
+            ends.append(pos + nl + 1)
+            start = nl + 1
+        pos += len(chunk)
+    if whole and pos > (ends[-1] if ends else 0):
+        ends.append(pos)
+    return ends
 
 
 def _site_from_record(record: dict[str, Any], default: str) -> str:
@@ -201,23 +325,31 @@ def _site_from_record(record: dict[str, Any], default: str) -> str:
             return value
     url = record.get("url")
     if isinstance(url, str) and url:
-        host = urlsplit(url).hostname
+        try:
+            host = urlsplit(url).hostname
+        except ValueError:  # e.g. a malformed IPv6 literal
+            host = None
         if host:
             return host.removeprefix("www.")
     return default
 
 
 def read_shard(shard: Shard, opts: InputOptions) -> Iterator[RawDoc | Reject]:
-    """The documents of one shard, in input order; unusable records come out as :class:`Reject`."""
+    """The documents of one shard, in input order; unusable records come out as :class:`Reject`.
+
+    Never reads more than ``input.max_doc_bytes + 1`` bytes of one document into memory.
+    """
+    limit = opts.max_doc_bytes
     if shard.kind == "text":
         for file in shard.files:
             try:
-                size = os.path.getsize(file.path)
-                if size > opts.max_doc_bytes:
-                    yield Reject(file.name, file.source, "too_large", f"{size} bytes > input.max_doc_bytes")
-                    continue
                 with open(file.path, "rb") as fh:
-                    data = fh.read()
+                    data = fh.read(limit + 1)
+                    if len(data) > limit:
+                        size = os.fstat(fh.fileno()).st_size
+                        yield Reject(file.name, file.source, "too_large",
+                                     f"{size} bytes > input.max_doc_bytes={limit}")
+                        continue
             except OSError as exc:
                 yield Reject(file.name, file.source, "unreadable", f"cannot read: {exc.strerror}")
                 continue
@@ -227,28 +359,70 @@ def read_shard(shard: Shard, opts: InputOptions) -> Iterator[RawDoc | Reject]:
     with open(file.path, "rb") as fh:
         fh.seek(shard.start)
         line_no = shard.first_line - 1
-        while fh.tell() < shard.end:
-            line = fh.readline()
+        pos = shard.start
+        while pos < shard.end:
+            line = fh.readline(min(limit + 1, shard.end - pos))
             if not line:
                 break
             line_no += 1
+            length = len(line)
+            if length > limit:
+                if not line.endswith(b"\n"):
+                    length += _skip_line(fh, shard.end - pos - length)
+                pos += length
+                yield Reject(f"{file.name}:{line_no}", file.source, "too_large",
+                             f"line of {length} bytes > input.max_doc_bytes={limit}")
+                continue
+            pos += length
             yield _parse_record(line, file, line_no, opts)
+
+
+def _skip_line(fh: IO[bytes], budget: int) -> int:
+    """Skip to just after the next newline (at most ``budget`` bytes); returns the bytes skipped."""
+    skipped = 0
+    while skipped < budget:
+        chunk = fh.readline(min(_CHUNK, budget - skipped))
+        if not chunk:
+            break
+        skipped += len(chunk)
+        if chunk.endswith(b"\n"):
+            break
+    return skipped
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"non-standard JSON constant {name}")
 
 
 def _parse_record(line: bytes, file: InputFile, line_no: int, opts: InputOptions) -> RawDoc | Reject:
     default_id = f"{file.name}:{line_no}"
     if len(line) > opts.max_doc_bytes:
-        return Reject(default_id, file.source, "too_large", f"line of {len(line)} bytes > input.max_doc_bytes")
+        return Reject(default_id, file.source, "too_large",
+                      f"line of {len(line)} bytes > input.max_doc_bytes={opts.max_doc_bytes}")
+    if line.startswith(_BOM):  # a file saved with a BOM, or several such files concatenated
+        line = line[len(_BOM):]
     if not line.strip():
         return Reject(default_id, file.source, "empty", "blank line")
     try:
-        record = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        record = json.loads(line, parse_constant=_reject_constant)
+    except RecursionError:
+        return Reject(default_id, file.source, "too_deep", "JSON nested too deeply to parse")
+    except UnicodeDecodeError as exc:
+        return Reject(default_id, file.source, "malformed_json", f"invalid UTF-8 at byte {exc.start}")
+    except ValueError as exc:  # JSONDecodeError, NaN/Infinity, integers over Python's digit limit
         return Reject(default_id, file.source, "malformed_json", str(exc)[:200])
     if not isinstance(record, dict):
-        return Reject(default_id, file.source, "not_an_object", f"JSON {type(record).__name__}, not an object")
+        return Reject(default_id, file.source, "not_an_object",
+                      f"JSON {type(record).__name__}, not an object")
     raw_id = record.pop("id", None)
-    doc_id = str(raw_id) if isinstance(raw_id, (str, int)) and str(raw_id) else default_id
+    if isinstance(raw_id, str) and raw_id:
+        doc_id = raw_id
+    elif isinstance(raw_id, int) and not isinstance(raw_id, bool):
+        doc_id = str(raw_id)
+    else:
+        doc_id = default_id
+        if raw_id is not None:
+            record["id"] = raw_id  # not usable as an id (empty, float, list, ...): carried in meta
     if "text" not in record:
         return Reject(doc_id, file.source, "missing_text", "record has no 'text' field")
     text = record.pop("text")

@@ -1,37 +1,68 @@
-"""Writing the public outputs: corpus, duplicates, rejects, clusters, audit and report."""
+"""Writing the public outputs: corpus, duplicates, rejects, clusters, audit and report.
+
+Two guarantees are enforced here, whatever the stages before decided:
+
+* **Accounting.** Every input record appears exactly once across corpus, duplicates and rejects,
+  under an id used by no other output record (see :func:`assign_ids`).
+* **Atomic output set.** All files are written under temporary names and renamed only when every one
+  of them is complete; ``report.json`` (written last, by :func:`write_report`) marks a complete set.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flows.atomic import atomic_open, dumps, read_jsonl
+from flows.atomic import AtomicFiles, atomic_open, read_jsonl
 
 OUTPUT_FILES = ("corpus.jsonl", "duplicates.jsonl", "rejects.jsonl", "clusters.jsonl", "audit.jsonl")
+REPORT_FILE = "report.json"
+# Rejects caused by a configured size or depth limit; counted separately in the report.
+LIMIT_REASONS = ("too_large", "too_deep")
 
 
-class _Writers:
-    """All output files open at once, each atomically replaced when the run completes."""
+@dataclass(frozen=True, slots=True)
+class IdDecision:
+    """The output id of one record and, when it had to change, why."""
 
-    def __init__(self, out: Path) -> None:
-        self._ctx = {name: atomic_open(out / name) for name in OUTPUT_FILES}
-        self.fh = {}
+    id: str
+    renamed_from: str | None = None
+    kept_by: str | None = None  # source of the record that keeps the original id
 
-    def __enter__(self) -> _Writers:
-        for name, ctx in self._ctx.items():
-            self.fh[name] = ctx.__enter__()
-        return self
 
-    def __exit__(self, *exc: Any) -> None:
-        for ctx in self._ctx.values():
-            ctx.__exit__(*exc)
+def assign_ids(records: list[tuple[str, str, bool]]) -> list[IdDecision]:
+    """Make ids unique across all output records.
 
-    def write(self, name: str, record: dict[str, Any]) -> None:
-        fh = self.fh[name]
-        fh.write(dumps(record))
-        fh.write("\n")
+    ``records`` are ``(id, source, used)`` in output order, ``used`` meaning the record goes to corpus or
+    duplicates. Rule: among records sharing an id, the first *used* one keeps it (so a rejected record
+    never costs a good document its id), or the first one when none is used. Every other record is
+    renamed ``<id>#<n>``, ``n`` its occurrence number among that id's records (raised until the name
+    is free): a used one is then rejected as ``duplicate_id``, a rejected one keeps its own reason.
+    """
+    keeper: dict[str, int] = {}
+    for k, (doc_id, _, used) in enumerate(records):
+        first = keeper.get(doc_id)
+        if first is None or (used and not records[first][2]):
+            keeper[doc_id] = k
+    taken = set(keeper)
+    seen: Counter[str] = Counter()
+    out = []
+    for k, (doc_id, _, _) in enumerate(records):
+        seen[doc_id] += 1
+        if keeper[doc_id] == k:
+            out.append(IdDecision(doc_id))
+            continue
+        n = seen[doc_id]
+        while f"{doc_id}#{n}" in taken:
+            n += 1
+        new_id = f"{doc_id}#{n}"
+        taken.add(new_id)
+        out.append(IdDecision(new_id, doc_id, records[keeper[doc_id]][1]))
+    return out
 
 
 def _audit(rec: dict[str, Any], status: str, **extra: Any) -> dict[str, Any]:
@@ -43,10 +74,32 @@ def _audit(rec: dict[str, Any], status: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _records(cleaned: list[Path], plan_rejects: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Every record in output order: file-level rejects of the plan, then the shards in input order."""
+    for rej in plan_rejects:
+        yield {"status": "rejected", **rej}
+    for path in cleaned:
+        yield from read_jsonl(path)
+
+
+def _plan_ids(cleaned: list[Path], plan_rejects: list[dict[str, Any]],
+              id_rejects: dict[str, str]) -> list[IdDecision]:
+    records = []
+    pos = -1
+    for rec in _records(cleaned, plan_rejects):
+        used = False
+        if rec["status"] == "ok":
+            pos += 1
+            used = str(pos) not in id_rejects
+        records.append((rec["id"], rec["source"], used))
+    return assign_ids(records)
+
+
 def write_outputs(cleaned: list[Path], plan_rejects: list[dict[str, Any]], decisions: dict[str, Any],
                   out: Path) -> dict[str, Any]:
     """Merge the cleaned shards, in input order, into the output files; returns counts."""
-    counts: Counter[str] = Counter()
+    counts: Counter[str] = Counter(dict.fromkeys(("input", "kept", "duplicates_exact", "duplicates_near",
+                                                  "rejected"), 0))
     reasons: Counter[str] = Counter()
     edits_by_rule: Counter[str] = Counter()
     docs_changed: Counter[str] = Counter()
@@ -57,56 +110,61 @@ def write_outputs(cleaned: list[Path], plan_rejects: list[dict[str, Any]], decis
     ids: list[str] = decisions["ids"]  # position among cleaned documents -> id
     earlier: dict[str, dict[str, Any]] = decisions.get("earlier", {})  # duplicates of earlier runs' documents
     rules = decisions.get("rule") or [None] * len(ids)
+    id_plan = _plan_ids(cleaned, plan_rejects, id_rejects)
     pos = -1
-    out.mkdir(parents=True, exist_ok=True)
-    with _Writers(out) as w:
-        for rej in plan_rejects:
-            w.write("rejects.jsonl", rej)
-            w.write("audit.jsonl", {**rej, "status": "rejected", "encoding": None, "lang": None, "edits": []})
-            counts["rejected"] += 1
-            reasons[rej["reason"]] += 1
-        for path in cleaned:
-            for rec in read_jsonl(path):
-                counts["input"] += 1
-                stages = set()
-                for e in rec.get("edits", []):
-                    edits_by_rule[f"{e['stage']}:{e['rule'].split(':')[0]}"] += 1
-                    stages.add(e["stage"])
-                for stage in stages:
-                    docs_changed[stage] += 1
-                if rec["status"] != "ok":
-                    w.write("rejects.jsonl", {k: rec[k] for k in ("id", "source", "reason", "detail")})
-                    w.write("audit.jsonl", _audit(rec, "rejected", reason=rec["reason"]))
-                    counts["rejected"] += 1
-                    reasons[rec["reason"]] += 1
-                    continue
+
+    def reject(w: AtomicFiles, rec: dict[str, Any], reason: str, detail: str) -> None:
+        w.write("rejects.jsonl",
+                {"id": rec["id"], "source": rec["source"], "reason": reason, "detail": detail})
+        w.write("audit.jsonl", _audit(rec, "rejected", reason=reason))
+        counts["rejected"] += 1
+        reasons[reason] += 1
+
+    with AtomicFiles(out, OUTPUT_FILES, marker=REPORT_FILE) as w:
+        for k, rec in enumerate(_records(cleaned, plan_rejects)):
+            counts["input"] += 1
+            stages = set()
+            for e in rec.get("edits", []):
+                edits_by_rule[f"{e['stage']}:{e['rule'].split(':')[0]}"] += 1
+                stages.add(e["stage"])
+            for stage in stages:
+                docs_changed[stage] += 1
+            decision = id_plan[k]
+            ok = rec["status"] == "ok"
+            if ok:
                 pos += 1
-                if str(pos) in id_rejects:
-                    new_id = f"{rec['id']}#{pos}"
-                    w.write("rejects.jsonl", {"id": new_id, "source": rec["source"], "reason": "duplicate_id",
-                                              "detail": id_rejects[str(pos)]})
-                    w.write("audit.jsonl", _audit({**rec, "id": new_id}, "rejected", reason="duplicate_id"))
-                    counts["rejected"] += 1
-                    reasons["duplicate_id"] += 1
-                    continue
-                cid = cluster[pos] if cluster[pos] >= 0 else None
-                prior = earlier.get(str(pos))
-                if dup_of[pos] >= 0 or prior:
-                    target, sim = (prior["id"], prior["similarity"]) if prior else \
-                        (ids[dup_of[pos]], sims[pos])
-                    extra = {"duplicate_of_run": prior["run"]} if prior else {}
-                    extra["rule"] = prior["rule"] if prior else rules[pos]
-                    w.write("duplicates.jsonl", {"id": rec["id"], "duplicate_of": target, "similarity": sim,
-                                                 **extra, "cluster": cid, "source": rec["source"]})
-                    w.write("audit.jsonl", _audit(rec, "duplicate", duplicate_of=target, similarity=sim,
-                                                  cluster=cid, **extra))
-                    counts["duplicates_exact" if extra["rule"] == "exact" else "duplicates_near"] += 1
-                    continue
-                info = rec.get("info", {})
-                w.write("corpus.jsonl", {"id": rec["id"], "text": rec["text"], "lang": info.get("lang"),
-                                         "cluster": cid, "source": rec["source"], "meta": rec["meta"]})
-                w.write("audit.jsonl", _audit(rec, "kept", cluster=cid))
-                counts["kept"] += 1
+            if decision.renamed_from is not None:
+                rec = {**rec, "id": decision.id}
+                note = (f"id {decision.renamed_from!r} is already used by a record from {decision.kept_by}; "
+                        f"this record is listed as {decision.id!r}")
+                if ok:
+                    reject(w, rec, "duplicate_id", note)
+                else:
+                    reject(w, rec, rec["reason"], f"{rec['detail']} ({note})")
+                continue
+            if not ok:
+                reject(w, rec, rec["reason"], rec["detail"])
+                continue
+            if str(pos) in id_rejects:  # dedup saw the id twice; assign_ids gave this record a new id
+                reject(w, rec, "duplicate_id", id_rejects[str(pos)])
+                continue
+            cid = cluster[pos] if cluster[pos] >= 0 else None
+            prior = earlier.get(str(pos))
+            if dup_of[pos] >= 0 or prior:
+                target, sim = (prior["id"], prior["similarity"]) if prior else (ids[dup_of[pos]], sims[pos])
+                extra = {"duplicate_of_run": prior["run"]} if prior else {}
+                extra["rule"] = prior["rule"] if prior else rules[pos]
+                w.write("duplicates.jsonl", {"id": rec["id"], "duplicate_of": target, "similarity": sim,
+                                             **extra, "cluster": cid, "source": rec["source"]})
+                w.write("audit.jsonl", _audit(rec, "duplicate", duplicate_of=target, similarity=sim,
+                                              cluster=cid, **extra))
+                counts["duplicates_exact" if extra["rule"] == "exact" else "duplicates_near"] += 1
+                continue
+            info = rec.get("info", {})
+            w.write("corpus.jsonl", {"id": rec["id"], "text": rec["text"], "lang": info.get("lang"),
+                                     "cluster": cid, "source": rec["source"], "meta": rec["meta"]})
+            w.write("audit.jsonl", _audit(rec, "kept", cluster=cid))
+            counts["kept"] += 1
         for c in decisions["clusters"]:
             prior = c.get("kept_earlier")
             w.write("clusters.jsonl", {
@@ -115,15 +173,23 @@ def write_outputs(cleaned: list[Path], plan_rejects: list[dict[str, Any]], decis
                 "members": [{"id": ids[m[0]], "similarity": m[1], "rule": m[2] if len(m) > 2 else None}
                             for m in c["members"]],
             })
-    counts["input"] += len(plan_rejects)
     counts["clusters"] = len(decisions["clusters"])
     return {
         "counts": dict(counts), "reject_reasons": dict(reasons.most_common()),
+        "limits_hit": {r: reasons[r] for r in LIMIT_REASONS if reasons[r]},
+        "ids_renamed": sum(1 for d in id_plan if d.renamed_from is not None),
         "docs_changed_by_stage": dict(docs_changed), "edits_by_rule": dict(edits_by_rule.most_common()),
+        "output_files": w.summary(),
     }
 
 
 def write_report(out: Path, report: dict[str, Any]) -> None:
-    with atomic_open(out / "report.json") as fh:
-        json.dump(report, fh, ensure_ascii=False, indent=2, sort_keys=True)
+    """Write ``report.json`` last: its presence marks a complete, consistent output set."""
+    text = json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(report, ensure_ascii=True, indent=2, sort_keys=True)
+    with atomic_open(out / REPORT_FILE) as fh:
+        fh.write(text)
         fh.write("\n")
