@@ -93,6 +93,15 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def _stage_seconds(results: list[dict[str, Any]]) -> dict[str, float]:
+    """Per-stage seconds summed over shards (CPU time per stage, whatever the number of workers)."""
+    total: dict[str, float] = {}
+    for r in results:
+        for stage, sec in r.get("stages", {}).items():
+            total[stage] = total.get(stage, 0.0) + sec
+    return {k: round(v, 3) for k, v in sorted(total.items())}
+
+
 def _map(fn: Any, label: str, work_root: str, shards: int) -> list[dict[str, Any]]:
     futures = [fn.with_options(name=f"{label}-shard-{i:06d}").submit(work_root, i) for i in range(shards)]
     wait(futures)
@@ -104,7 +113,7 @@ def clean_flow(inputs: list[str], out: str, settings_json: str, work_root: str) 
     """Clean INPUTs into OUT: plan → prepare shards → repeated lines → clean shards → dedup → write."""
     settings = Settings.model_validate_json(settings_json)
     timings: dict[str, float] = {}
-    t = time.perf_counter()
+    t = flow_started = time.perf_counter()
     plan = plan_task(inputs, settings_json, work_root)
     shards = plan["shards"]
     timings["plan"] = time.perf_counter() - t
@@ -125,6 +134,7 @@ def clean_flow(inputs: list[str], out: str, settings_json: str, work_root: str) 
     t = time.perf_counter()
     written = write_task(work_root, shards, out)
     timings["write"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - flow_started
     report = {
         **written,
         "shards": shards,
@@ -136,6 +146,7 @@ def clean_flow(inputs: list[str], out: str, settings_json: str, work_root: str) 
             "prepare": round(sum(r.get("seconds", 0.0) for r in prepared), 3),
             "clean": round(sum(r.get("seconds", 0.0) for r in cleaned), 3),
         },
+        "stage_seconds": _stage_seconds(prepared + cleaned),
         "versions": _versions(),
         "config": settings.dump(),
     }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 import tomllib
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -79,10 +81,24 @@ class Pipeline:
         base = config_dir()
         self.rules = BoilerplateRules.from_mapping(load_rules_file(base / settings.boilerplate.rules_file))
         self.glossary = load_glossary(base / settings.fragments.glossary_dir)
+        # Seconds spent per stage in this process (the benchmark reports them as µs per document).
+        self.stage_seconds: defaultdict[str, float] = defaultdict(float)
+
+    def _lap(self, stage: str, started: float) -> float:
+        now = time.perf_counter()
+        self.stage_seconds[stage] += now - started
+        return now
+
+    def take_timings(self) -> dict[str, float]:
+        """Stage seconds accumulated since the last call (then reset)."""
+        out = dict(self.stage_seconds)
+        self.stage_seconds.clear()
+        return out
 
     def prepare(self, raw: RawDoc) -> Doc | Reject:
         """Decode, fix encoding, normalise whitespace."""
         doc = Doc(raw.id, raw.source, raw.site, raw.meta, "")
+        t = time.perf_counter()
         if raw.data is not None:
             decoded = decode_bytes(raw.data, self.s.decode)
             doc.take(decoded)
@@ -90,19 +106,26 @@ class Pipeline:
                 return doc.reject(*decoded.reject)
         else:
             doc.text = raw.text or ""
+        t = self._lap("decode", t)
         doc.take(fix_encoding(doc.text, self.s.encoding))
+        t = self._lap("encoding", t)
         doc.take(normalize_whitespace(doc.text, self.s.whitespace))
+        self._lap("whitespace", t)
         if not doc.text.strip():
             return doc.reject("empty", "no text left after repair")
         return doc
 
     def clean(self, doc: Doc, repeated: frozenset[str]) -> Doc | Reject:
         """Strip boilerplate, detect the language, repair foreign fragments."""
+        t = time.perf_counter()
         doc.take(strip_boilerplate(doc.text, self.s.boilerplate, self.rules, repeated))
-        lang, prob = detect_language(doc.text, self.s.language)
+        t = self._lap("boilerplate", t)
+        lang, _prob = detect_language(doc.text, self.s.language)
         doc.info["lang"] = lang
+        t = self._lap("language", t)
         fragments = repair_fragments(doc.text, lang, self.s.fragments, self.glossary)
         doc.take(fragments)
+        self._lap("fragments", t)
         if fragments.reject:
             return doc.reject(*fragments.reject)
         if len(doc.text.strip()) < self.s.filter.min_chars:
@@ -111,8 +134,11 @@ class Pipeline:
 
     def features(self, doc: Doc) -> tuple[str, np.ndarray]:
         """Exact-duplicate key and MinHash signature (uint32) of the cleaned text."""
+        t = time.perf_counter()
         sig = signature(shingle_hashes(doc.text, self.s.minhash), self.s.minhash)
-        return exact_key(doc.text), sig.astype(np.uint32)
+        key = exact_key(doc.text)
+        self._lap("minhash", t)
+        return key, sig.astype(np.uint32)
 
 
 @lru_cache(maxsize=4)

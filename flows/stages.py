@@ -125,6 +125,7 @@ def prepare_shard(work_root: str, index: int) -> dict[str, Any]:
     records: list[dict[str, Any]] = []
     lines: dict[str, Counter[str]] = defaultdict(Counter)
     docs_per_site: Counter[str] = Counter()
+    pipe.take_timings()
     started = time.perf_counter()
     for item in read_shard(shard, settings.input):
         out = item if isinstance(item, Reject) else pipe.prepare(item)
@@ -136,7 +137,8 @@ def prepare_shard(work_root: str, index: int) -> dict[str, Any]:
         lines[out.site].update({line_key(ln) for ln in out.text.split("\n") if ln.strip()})
     write_json(work.lines(index), {"docs": docs_per_site, "lines": {k: dict(v) for k, v in lines.items()}})
     write_jsonl(work.prepared(index), records)
-    return {"shard": index, "docs": len(records), "seconds": time.perf_counter() - started}
+    return {"shard": index, "docs": len(records), "seconds": time.perf_counter() - started,
+            "stages": pipe.take_timings()}
 
 
 def find_repeated_lines(work_root: str, shards: int) -> dict[str, Any]:
@@ -180,6 +182,7 @@ def clean_shard(work_root: str, index: int) -> dict[str, Any]:
     keys: list[str] = []
     sigs: list[np.ndarray] = []
     lengths: list[int] = []
+    pipe.take_timings()
     started = time.perf_counter()
     for rec in read_jsonl(work.prepared(index)):
         if rec.pop("status") != "ok":
@@ -200,7 +203,8 @@ def clean_shard(work_root: str, index: int) -> dict[str, Any]:
     _save_npz(work.features(index), ids=np.array(ids, dtype=object).astype(str), keys=np.array(keys, dtype="U32"), sigs=sig_array,
               lengths=np.array(lengths, dtype=np.int64))
     write_jsonl(work.cleaned(index), records)
-    return {"shard": index, "docs": len(records), "seconds": time.perf_counter() - started}
+    return {"shard": index, "docs": len(records), "seconds": time.perf_counter() - started,
+            "stages": pipe.take_timings()}
 
 
 def _save_npz(path: Path, **arrays: np.ndarray) -> None:

@@ -1,0 +1,127 @@
+"""End-to-end throughput benchmark: build the 20,000-document corpus, run ``textwash clean``, report.
+
+    PYTHONPATH=$PWD python bench/pipeline_bench.py [--docs 20000] [--workers 2] [--workers 1 ...]
+
+Reports per run: wall time, Prefect start-up (wall time minus the flow's own time from report.json),
+docs/s over the flow time, per-stage µs per document (summed over worker processes, i.e. CPU
+time per document), peak RSS of the whole process tree (psutil, polled every 50 ms) and dedup
+precision / recall / F1 over planted duplicate pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import itertools
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import build  # noqa: E402
+
+
+def _tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    try:
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    for p in procs:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            total += p.memory_info().rss
+    return total
+
+
+def run_clean(corpus: Path, out: Path, workers: int, extra: list[str]) -> tuple[float, int]:
+    """Run the real CLI in a subprocess; returns (wall seconds, peak tree RSS bytes)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "flows", "clean", str(corpus), "--out", str(out), "--workers", str(workers),
+           "--no-progress", *extra]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
+    ps = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss(ps))
+        time.sleep(0.05)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"textwash clean failed with exit code {proc.returncode}")
+    return wall, peak
+
+
+def _pairs(groups: list[list[str]]) -> set[tuple[str, str]]:
+    return {tuple(sorted(p)) for g in groups for p in itertools.combinations(g, 2)}  # type: ignore[misc]
+
+
+def dedup_scores(out: Path, truth: dict[str, Any]) -> dict[str, float]:
+    planted = _pairs([[orig, *copies] for orig, copies in truth["groups"].items()])
+    found = _pairs([[m["id"] for m in json.loads(line)["members"]]
+                    for line in (out / "clusters.jsonl").open(encoding="utf-8")])
+    tp = len(planted & found)
+    p = tp / len(found) if found else 0.0
+    r = tp / len(planted) if planted else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4),
+            "planted_pairs": len(planted), "found_pairs": len(found)}
+
+
+def report_run(corpus: Path, out: Path, workers: int, truth: dict[str, Any],
+               extra: list[str]) -> dict[str, Any]:
+    wall, peak = run_clean(corpus, out, workers, extra)
+    rep = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    docs = rep["counts"]["input"]
+    flow_s = rep["timings_s"]["total"]
+    stages = {k: round(v / docs * 1e6, 1) for k, v in sorted(rep.get("stage_seconds", {}).items())}
+    return {
+        "workers": workers, "docs": docs, "wall_s": round(wall, 2), "flow_s": round(flow_s, 2),
+        "startup_s": round(wall - flow_s, 2), "docs_per_s": round(docs / flow_s, 1),
+        "docs_per_s_wall": round(docs / wall, 1), "peak_rss_mb": round(peak / 2**20, 1),
+        "timings_s": rep["timings_s"], "stage_us_per_doc": stages, "dedup": dedup_scores(out, truth),
+        "counts": rep["counts"],
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=20_000)
+    ap.add_argument("--workers", type=int, action="append", help="repeatable; default: 2 then 1")
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--work", type=Path, help="folder for corpus and outputs (default: a temp folder)")
+    ap.add_argument("--set", dest="sets", action="append", default=[], help="passed to textwash --set")
+    args = ap.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="textwash-bench-"))
+    corpus_dir = work / f"corpus-{args.docs}"
+    if not (corpus_dir / "truth.json").exists():
+        t = time.perf_counter()
+        stats = build(args.shared, corpus_dir, n_docs=args.docs)
+        print(f"built corpus in {time.perf_counter() - t:.1f}s: {json.dumps(stats)}", file=sys.stderr)
+    truth = json.loads((corpus_dir / "truth.json").read_text(encoding="utf-8"))
+    size = (corpus_dir / "corpus.jsonl").stat().st_size
+    print(f"corpus: {corpus_dir / 'corpus.jsonl'} ({size / 1e6:.1f} MB, {size / args.docs:.0f} B/doc)")
+    extra = [x for s in args.sets for x in ("--set", s)]
+    results = []
+    for workers in args.workers or [2, 1]:
+        out = work / f"out-w{workers}"
+        res = report_run(corpus_dir / "corpus.jsonl", out, workers, truth, extra)
+        results.append(res)
+        print(json.dumps(res, indent=1))
+    if len(results) > 1:
+        base = next((r for r in results if r["workers"] == 1), None)
+        for r in results:
+            if base and r is not base:
+                print(f"speed-up {r['workers']} workers vs 1: {r['docs_per_s'] / base['docs_per_s']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
