@@ -62,8 +62,14 @@ class Work:
 
 
 def run_key(inputs: list[str], settings: Settings) -> str:
-    """Identifies a run: the same inputs (names, sizes, times) and configuration give the same key."""
-    h = hashlib.sha256(json.dumps(settings.dump(), sort_keys=True).encode())
+    """Identifies a run: the same inputs (names, sizes, times) and configuration give the same key.
+
+    Settings that cannot change the output (workers, progress bar, keeping the work folder) are left
+    out, so a killed run resumes even when restarted with another ``--workers``.
+    """
+    config = settings.dump()
+    config["run"] = {k: v for k, v in config["run"].items() if k not in ("workers", "progress", "keep_work_dir")}
+    h = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
     for arg in inputs:
         path = Path(arg)
         h.update(arg.encode("utf-8", "surrogateescape"))
@@ -182,6 +188,7 @@ def clean_shard(work_root: str, index: int) -> dict[str, Any]:
     keys: list[str] = []
     sigs: list[np.ndarray] = []
     lengths: list[int] = []
+    removed: Counter[str] = Counter()  # boilerplate lines removed, for the run's artifacts
     pipe.take_timings()
     started = time.perf_counter()
     for rec in read_jsonl(work.prepared(index)):
@@ -190,6 +197,8 @@ def clean_shard(work_root: str, index: int) -> dict[str, Any]:
             continue
         doc = Doc.from_json(rec)
         out = pipe.clean(doc, repeated.get(doc.site, frozenset()))
+        removed.update(e["before"].strip()[:200] for e in out.edits
+                       if e["stage"] == "boilerplate" and not e["after"] and e["before"].strip())
         if isinstance(out, Reject):
             records.append(_reject_record(out))
             continue
@@ -204,7 +213,7 @@ def clean_shard(work_root: str, index: int) -> dict[str, Any]:
               lengths=np.array(lengths, dtype=np.int64))
     write_jsonl(work.cleaned(index), records)
     return {"shard": index, "docs": len(records), "seconds": time.perf_counter() - started,
-            "stages": pipe.take_timings()}
+            "stages": pipe.take_timings(), "boilerplate_lines": dict(removed.most_common(50))}
 
 
 def _save_npz(path: Path, **arrays: np.ndarray) -> None:
