@@ -97,6 +97,13 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def _sweep_temporary(work_root: Path) -> None:
+    """Remove half-written files (``.NAME.tmp-PID``) a killed run left in its work folder."""
+    if work_root.is_dir():
+        for tmp in work_root.rglob(".*.tmp-*"):
+            tmp.unlink(missing_ok=True)
+
+
 def _stage_seconds(results: list[dict[str, Any]]) -> dict[str, float]:
     """Per-stage seconds summed over shards (CPU time per stage, whatever the number of workers)."""
     total: dict[str, float] = {}
@@ -128,6 +135,7 @@ def _publish_artifacts(report: dict[str, Any], work: stages.Work, cleaned: list[
 def clean_flow(inputs: list[str], out: str, settings_json: str, work_root: str) -> dict[str, Any]:
     """Clean INPUTs into OUT: plan → prepare shards → repeated lines → clean shards → dedup → write."""
     settings = Settings.model_validate_json(settings_json)
+    _sweep_temporary(Path(work_root))
     timings: dict[str, float] = {}
     t = flow_started = time.perf_counter()
     plan = plan_task(inputs, settings_json, work_root)
@@ -158,6 +166,10 @@ def clean_flow(inputs: list[str], out: str, settings_json: str, work_root: str) 
         "repeated_lines": repeated,
         "dedup": dedup,
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
+        "shards_skipped": {  # > 0 when a killed run was resumed
+            "prepare": sum(1 for r in prepared if r.get("skipped")),
+            "clean": sum(1 for r in cleaned if r.get("skipped")),
+        },
         "shard_seconds": {
             "prepare": round(sum(r.get("seconds", 0.0) for r in prepared), 3),
             "clean": round(sum(r.get("seconds", 0.0) for r in cleaned), 3),

@@ -56,6 +56,14 @@ def partition_name(when: datetime | None = None) -> str:
     return when.strftime("%Y-%m-%dT%H%M%SZ")
 
 
+def _free_partition(out: Path, name: str) -> Path:
+    """``out/name``, unless a completed partition has that name (two runs in one second): then ``name-N``."""
+    partition, n = out / name, 1
+    while (partition / "report.json").exists():
+        partition, n = out / f"{name}-{n}", n + 1
+    return partition
+
+
 def _scheduled_time() -> datetime | None:
     try:
         from prefect.runtime import flow_run
@@ -82,7 +90,7 @@ def ingest_flow(input_dir: str, out_root: str, config_files: list[str] | None = 
     if not new:
         logger.info("no new input files in %s", input_dir)
         return {"new_files": 0, "partition": None}
-    partition = out / partition_name(_scheduled_time())
+    partition = _free_partition(out, partition_name(_scheduled_time()))
     logger.info("%d new input files -> %s", len(new), partition)
     report = run_local([s.path for s in new], partition, settings)
     state.record(new, partition.name)
