@@ -30,34 +30,71 @@ sys.path.insert(0, str(ROOT))
 from bench.corpus import build  # noqa: E402
 
 
-def _tree_rss(proc: psutil.Process) -> int:
-    total = 0
+def _role(p: psutil.Process, root: int) -> str:
+    if p.pid == root:
+        return "cli"
     try:
-        procs = [proc, *proc.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0
-    for p in procs:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            total += p.memory_info().rss
-    return total
+        cmd = " ".join(p.cmdline())
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return "other"
+    if "prefect.server" in cmd or "uvicorn" in cmd:
+        return "prefect_server"
+    if "forkserver" in cmd or "multiprocessing" in cmd:
+        return "workers"
+    return "other"
 
 
-def run_clean(corpus: Path, out: Path, workers: int, extra: list[str]) -> tuple[float, int]:
-    """Run the real CLI in a subprocess; returns (wall seconds, peak tree RSS bytes)."""
+class TreeSampler:
+    """Polls a process tree: peak total RSS, peak RSS per role, CPU seconds per process."""
+
+    def __init__(self, root: psutil.Process) -> None:
+        self.root = root
+        self.peak = 0
+        self.peak_by_role: dict[str, int] = {}
+        self.cpu: dict[int, tuple[str, float]] = {}
+        self.roles: dict[int, str] = {}
+
+    def sample(self) -> None:
+        try:
+            procs = [self.root, *self.root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return
+        total = 0
+        by_role: dict[str, int] = {}
+        for p in procs:
+            with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                role = self.roles.setdefault(p.pid, _role(p, self.root.pid))
+                rss = p.memory_info().rss
+                t = p.cpu_times()
+                self.cpu[p.pid] = (role, t.user + t.system)
+                total += rss
+                by_role[role] = by_role.get(role, 0) + rss
+        self.peak = max(self.peak, total)
+        for role, rss in by_role.items():
+            self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), rss)
+
+    def cpu_by_role(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for role, sec in self.cpu.values():
+            out[role] = round(out.get(role, 0.0) + sec, 2)
+        return out
+
+
+def run_clean(corpus: Path, out: Path, workers: int, extra: list[str]) -> tuple[float, TreeSampler]:
+    """Run the real CLI in a subprocess; returns (wall seconds, process-tree samples)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "flows", "clean", str(corpus), "--out", str(out), "--workers", str(workers),
            "--no-progress", *extra]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
-    ps = psutil.Process(proc.pid)
-    peak = 0
+    sampler = TreeSampler(psutil.Process(proc.pid))
     while proc.poll() is None:
-        peak = max(peak, _tree_rss(ps))
+        sampler.sample()
         time.sleep(0.05)
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"textwash clean failed with exit code {proc.returncode}")
-    return wall, peak
+    return wall, sampler
 
 
 def _pairs(groups: list[list[str]]) -> set[tuple[str, str]]:
@@ -78,16 +115,22 @@ def dedup_scores(out: Path, truth: dict[str, Any]) -> dict[str, float]:
 
 def report_run(corpus: Path, out: Path, workers: int, truth: dict[str, Any],
                extra: list[str]) -> dict[str, Any]:
-    wall, peak = run_clean(corpus, out, workers, extra)
+    wall, tree = run_clean(corpus, out, workers, extra)
     rep = json.loads((out / "report.json").read_text(encoding="utf-8"))
     docs = rep["counts"]["input"]
     flow_s = rep["timings_s"]["total"]
     stages = {k: round(v / docs * 1e6, 1) for k, v in sorted(rep.get("stage_seconds", {}).items())}
+    cpu = tree.cpu_by_role()
     return {
         "workers": workers, "docs": docs, "wall_s": round(wall, 2), "flow_s": round(flow_s, 2),
         "startup_s": round(wall - flow_s, 2), "docs_per_s": round(docs / flow_s, 1),
-        "docs_per_s_wall": round(docs / wall, 1), "peak_rss_mb": round(peak / 2**20, 1),
-        "timings_s": rep["timings_s"], "stage_us_per_doc": stages, "dedup": dedup_scores(out, truth),
+        "docs_per_s_wall": round(docs / wall, 1),
+        "peak_rss_mb": round(tree.peak / 2**20, 1),
+        "peak_rss_mb_by_role": {k: round(v / 2**20, 1) for k, v in sorted(tree.peak_by_role.items())},
+        "cpu_s_by_role": cpu,
+        # CPU per document in the pipeline's processes (the workers, or the CLI with --workers 1)
+        "pipeline_cpu_us_per_doc": round((cpu.get("workers", 0) or cpu.get("cli", 0)) / docs * 1e6, 1),
+        "timings_s": rep["timings_s"], "stage_cpu_us_per_doc": stages, "dedup": dedup_scores(out, truth),
         "counts": rep["counts"],
     }
 

@@ -133,11 +133,11 @@ def by_function_words(text: str, opts: LanguageOptions) -> tuple[str, float] | N
     that tell the two apart: of the tokens in exactly one of the two lists, the rival's may be at most
     ``stopword_max_rival`` times the winner's.
     """
-    words = _WORD.findall(sample(text, opts.stopword_sample_chars))
+    words = _WORD.findall(sample(text, opts.stopword_sample_chars).casefold())
     if len(words) < opts.stopword_min_tokens:
         return None
-    table = _word_languages()
-    token_langs = [langs for w in words if (langs := table.get(w.casefold()))]
+    get = _word_languages().get
+    token_langs = [langs for w in words if (langs := get(w))]
     hits: dict[str, int] = {}
     for langs in token_langs:
         for lang in langs:
