@@ -1,11 +1,13 @@
 """End-to-end throughput benchmark: build the 20,000-document corpus, run ``textwash clean``, report.
 
     PYTHONPATH=$PWD python bench/pipeline_bench.py [--docs 20000] [--workers 2] [--workers 1 ...]
+    PYTHONPATH=$PWD python bench/pipeline_bench.py --work /tmp/tw-bench --profile 1000  # cProfile
 
 Reports per run: wall time, Prefect start-up (wall time minus the flow's own time from report.json),
-docs/s over the flow time, per-stage µs per document (summed over worker processes, i.e. CPU
-time per document), peak RSS of the whole process tree (psutil, polled every 50 ms) and dedup
-precision / recall / F1 over planted duplicate pairs.
+docs/s over the flow time, per-stage CPU µs per document (``time.process_time`` in the workers, so
+other load on the machine does not inflate it), CPU seconds and peak RSS per process role and for
+the whole process tree (psutil, polled every 50 ms), and dedup precision / recall / F1 over planted
+duplicate pairs.
 """
 
 from __future__ import annotations
@@ -135,6 +137,40 @@ def report_run(corpus: Path, out: Path, workers: int, truth: dict[str, Any],
     }
 
 
+def profile(corpus: Path, n: int, top: int = 25) -> None:
+    """CPU per stage and a cProfile of the pipeline on the first ``n`` documents, in this process."""
+    import cProfile
+    import pstats
+
+    from flows.config import load_settings
+    from flows.documents import RawDoc, Reject
+    from flows.pipeline import Pipeline
+
+    pipe = Pipeline(load_settings())
+    docs = []
+    with corpus.open(encoding="utf-8") as fh:
+        for _, line in zip(range(n), fh, strict=False):
+            rec = json.loads(line)
+            docs.append(RawDoc(rec["id"], "bench", "bench", {}, text=rec["text"]))
+
+    def run() -> None:
+        for raw in docs:
+            doc = pipe.prepare(raw)
+            if not isinstance(doc, Reject):
+                doc = pipe.clean(doc, frozenset())
+                if not isinstance(doc, Reject):
+                    pipe.features(doc)
+
+    started = time.process_time()
+    run()
+    cpu = time.process_time() - started
+    stages = {k: round(v / len(docs) * 1e6) for k, v in pipe.take_timings().items()}
+    print(f"pipeline CPU {cpu / len(docs) * 1e6:.0f} µs/doc over {len(docs)} docs; per stage: {stages}")
+    prof = cProfile.Profile()
+    prof.runcall(run)
+    pstats.Stats(prof).sort_stats("tottime").print_stats(top)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=20_000)
@@ -142,6 +178,7 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--work", type=Path, help="folder for corpus and outputs (default: a temp folder)")
     ap.add_argument("--set", dest="sets", action="append", default=[], help="passed to textwash --set")
+    ap.add_argument("--profile", type=int, metavar="N", help="only profile the pipeline on N documents")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="textwash-bench-"))
     corpus_dir = work / f"corpus-{args.docs}"
@@ -152,6 +189,9 @@ def main() -> None:
     truth = json.loads((corpus_dir / "truth.json").read_text(encoding="utf-8"))
     size = (corpus_dir / "corpus.jsonl").stat().st_size
     print(f"corpus: {corpus_dir / 'corpus.jsonl'} ({size / 1e6:.1f} MB, {size / args.docs:.0f} B/doc)")
+    if args.profile:
+        profile(corpus_dir / "corpus.jsonl", args.profile)
+        return
     extra = [x for s in args.sets for x in ("--set", s)]
     results = []
     for workers in args.workers or [2, 1]:

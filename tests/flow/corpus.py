@@ -18,7 +18,8 @@ def write_corpus(path: Path, copies: int = 1, near: int = 15, exact: int = 5, se
     for c in range(copies):
         for i, text in enumerate(texts):
             suffix = f"\n\nEdition {c} of story {i}, filed by the desk." if copies > 1 else ""
-            docs.append({"id": f"a{c}-{i}", "url": f"https://site{i % 7}.example.org/{c}/{i}", "text": text + suffix})
+            url = f"https://site{i % 7}.example.org/{c}/{i}"
+            docs.append({"id": f"a{c}-{i}", "url": url, "text": text + suffix})
     for j in range(near):
         words = rng.choice(texts).split(" ")
         words[rng.randrange(len(words))] = "reportedly"

@@ -1,4 +1,4 @@
-"""Each run publishes Prefect artifacts: counts per stage, biggest clusters, reject reasons, boilerplate lines."""
+"""Each run publishes Prefect artifacts: counts, stages, top clusters, reject reasons, boilerplate lines."""
 
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ def test_run_publishes_artifacts(tmp_path: Path) -> None:
 
 
 def test_tables_rank_clusters_and_lines() -> None:
-    report = {"counts": {"input": 5, "kept": 2}, "edits_by_rule": {"boilerplate:repeated": 3, "encoding:ftfy": 1},
+    report = {"counts": {"input": 5, "kept": 2},
+              "edits_by_rule": {"boilerplate:repeated": 3, "encoding:ftfy": 1},
               "docs_changed_by_stage": {"boilerplate": 2}, "stage_seconds": {"language": 0.5},
               "reject_reasons": {"empty": 2, "malformed_json": 1}}
     decisions = {"ids": ["a", "b", "c", "d", "e"], "clusters": [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -32,10 +33,11 @@ def test_killed_run_resumes_without_redoing_shards(tmp_path: Path) -> None:
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "flows", *_args(corpus, out)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     tree = psutil.Process(proc.pid)
     started = time.monotonic()
     done: list[Path] = []
+    children: list[psutil.Process] = []
     try:
         while time.monotonic() - started < 300:
             done = sorted(out.glob(".textwash-work/*/cleaned/*.jsonl"))
@@ -46,11 +48,12 @@ def test_killed_run_resumes_without_redoing_shards(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
-        for child in tree.children(recursive=True) if proc.poll() is None else children:
-            try:
-                child.kill()  # the pool workers and Prefect's server, orphaned by the kill
-            except psutil.NoSuchProcess:
-                pass
+        if proc.poll() is None:
+            proc.kill()
+        # SIGKILL leaves the pool workers and Prefect's ephemeral server orphaned: end them here
+        for child in children:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.kill()
     assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
     assert 3 <= len(done) < shards
     assert not (out / "corpus.jsonl").exists()
