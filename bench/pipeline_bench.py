@@ -52,6 +52,8 @@ class TreeSampler:
     def __init__(self, root: psutil.Process) -> None:
         self.root = root
         self.peak = 0
+        self.peak_pss = 0  # proportional set size: shared pages (forkserver, libraries) counted once
+        self.samples = 0
         self.peak_by_role: dict[str, int] = {}
         self.cpu: dict[int, tuple[str, float]] = {}
         self.roles: dict[int, str] = {}
@@ -61,17 +63,22 @@ class TreeSampler:
             procs = [self.root, *self.root.children(recursive=True)]
         except psutil.NoSuchProcess:
             return
-        total = 0
+        total = pss = 0
         by_role: dict[str, int] = {}
+        full = self.samples % 10 == 0  # PSS reads smaps: every 10th sample
+        self.samples += 1
         for p in procs:
             with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
                 role = self.roles.setdefault(p.pid, _role(p, self.root.pid))
                 rss = p.memory_info().rss
+                if full:
+                    pss += p.memory_full_info().pss
                 t = p.cpu_times()
                 self.cpu[p.pid] = (role, t.user + t.system)
                 total += rss
                 by_role[role] = by_role.get(role, 0) + rss
         self.peak = max(self.peak, total)
+        self.peak_pss = max(self.peak_pss, pss)
         for role, rss in by_role.items():
             self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), rss)
 
@@ -128,6 +135,7 @@ def report_run(corpus: Path, out: Path, workers: int, truth: dict[str, Any],
         "startup_s": round(wall - flow_s, 2), "docs_per_s": round(docs / flow_s, 1),
         "docs_per_s_wall": round(docs / wall, 1),
         "peak_rss_mb": round(tree.peak / 2**20, 1),
+        "peak_pss_mb": round(tree.peak_pss / 2**20, 1),
         "peak_rss_mb_by_role": {k: round(v / 2**20, 1) for k, v in sorted(tree.peak_by_role.items())},
         "cpu_s_by_role": cpu,
         # CPU per document in the pipeline's processes (the workers, or the CLI with --workers 1)
