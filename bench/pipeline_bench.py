@@ -4,10 +4,10 @@
     PYTHONPATH=$PWD python bench/pipeline_bench.py --work /tmp/tw-bench --profile 1000  # cProfile
 
 Reports per run: wall time, Prefect start-up (wall time minus the flow's own time from report.json),
-docs/s over the flow time, per-stage CPU µs per document (``time.process_time`` in the workers, so
-other load on the machine does not inflate it), CPU seconds and peak RSS per process role and for
-the whole process tree (psutil, polled every 50 ms), and dedup precision / recall / F1 over planted
-duplicate pairs.
+docs/s over the flow time, per-stage CPU µs per document (``time.thread_time`` of the thread running
+each stage, so other load on the machine does not inflate it), CPU seconds and peak RSS per process
+role and for the whole process tree, peak PSS of the tree (psutil), and dedup precision / recall /
+F1 over planted duplicate pairs.
 """
 
 from __future__ import annotations
