@@ -197,8 +197,11 @@ def run_local(inputs: list[str], out: Path, settings: Settings,
               dask_address: str | None = None) -> dict[str, Any]:
     """Run :func:`clean_flow` with a local process pool of ``run.workers`` processes, or on a Dask cluster."""
     global _POOL, _PROGRESS
+    from flows import reaper
+
     workers = settings.run.workers or os.cpu_count() or 1
     work_root = work_root_for(inputs, out, settings)
+    watchdog = reaper.start()  # after a kill -9, ends the pool and Prefect's ephemeral server
     _PROGRESS = progress
     pool = None
     runner = clean_flow
@@ -217,6 +220,8 @@ def run_local(inputs: list[str], out: Path, settings: Settings,
         _PROGRESS = None
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        if watchdog is not None:
+            watchdog.stop()
 
 
 def dask_task_runner(address: str) -> Any:

@@ -68,7 +68,8 @@ def run_key(inputs: list[str], settings: Settings) -> str:
     out, so a killed run resumes even when restarted with another ``--workers``.
     """
     config = settings.dump()
-    config["run"] = {k: v for k, v in config["run"].items() if k not in ("workers", "progress", "keep_work_dir")}
+    no_effect = ("workers", "progress", "keep_work_dir")
+    config["run"] = {k: v for k, v in config["run"].items() if k not in no_effect}
     h = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
     for arg in inputs:
         path = Path(arg)

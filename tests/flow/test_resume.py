@@ -21,6 +21,13 @@ pytestmark = pytest.mark.flow
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _running(proc: psutil.Process) -> bool:
+    try:
+        return proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 def _args(corpus: Path, out: Path) -> list[str]:
     return ["clean", str(corpus), "--out", str(out), "--workers", "1", "--no-progress",
             "--set", "run.shard_size=20", "--set", "run.keep_work_dir=true"]
@@ -47,14 +54,17 @@ def test_killed_run_resumes_without_redoing_shards(tmp_path: Path) -> None:
         children = tree.children(recursive=True)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
+        # the run's watchdog (flows/reaper.py) ends the orphaned pool workers and Prefect server
+        _, alive = psutil.wait_procs(children, timeout=20)
     finally:
         if proc.poll() is None:
             proc.kill()
-        # SIGKILL leaves the pool workers and Prefect's ephemeral server orphaned: end them here
-        for child in children:
+        for child in children:  # whatever is left, so the test never leaks processes
             with contextlib.suppress(psutil.NoSuchProcess):
                 child.kill()
     assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    assert len(children) >= 3  # watchdog, Prefect's server, pool workers
+    assert not [c for c in alive if _running(c)], "orphans survived the kill"
     assert 3 <= len(done) < shards
     assert not (out / "corpus.jsonl").exists()
     before = {p: p.stat().st_mtime_ns for p in out.glob(".textwash-work/*/cleaned/*.jsonl")}
