@@ -87,8 +87,11 @@ class _Progress:
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("--index", "index", metavar="PATH|redis://HOST:PORT/DB",
               help="Persistent dedup index: dedup against all earlier runs, then add this run's documents.")
+@click.option("--dask-address", metavar="tcp://HOST:PORT",
+              help="Run the shard tasks on an existing Dask cluster (extra 'dask'; shared filesystem).")
 def clean(inputs: tuple[str, ...], out: Path, config: tuple[str, ...], sets: tuple[str, ...],
-          workers: int | None, verbose: bool, no_progress: bool, index: str | None) -> None:
+          workers: int | None, verbose: bool, no_progress: bool, index: str | None,
+          dask_address: str | None) -> None:
     """Clean INPUTs (folders, .txt/.md/.jsonl/.jsonl.gz files, or - for JSONL on stdin) into OUT."""
     extra: list[dict[str, Any]] = []
     if workers is not None:
@@ -120,12 +123,45 @@ def clean(inputs: tuple[str, ...], out: Path, config: tuple[str, ...], sets: tup
     started = time.perf_counter()
     try:
         with _Progress(settings.run.progress and not no_progress) as progress:
-            report = run_local(list(inputs), out, settings, progress)
+            report = run_local(list(inputs), out, settings, progress, dask_address=dask_address)
     except InputError as exc:
         raise click.UsageError(str(exc)) from exc
     except DedupIndexError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(_summary(report, out, time.perf_counter() - started), err=True)
+
+
+@cli.command()
+@click.option("--cron", required=True, help='Schedule, e.g. "0 * * * *" (UTC).')
+@click.option("--input", "input_dir", required=True, help="Folder watched for new input files.",
+              type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output root: one dated partition per run, plus ingest-state.json.")
+@click.option("--index", metavar="PATH|redis://HOST:PORT/DB",
+              help="Persistent dedup index (default: OUT/dedup-index.sqlite).")
+@click.option("--name", default="textwash-ingest", show_default=True, help="Deployment name.")
+@click.option("--config", "-c", multiple=True, type=click.Path(dir_okay=False))
+@click.option("--set", "sets", multiple=True, metavar="SECTION.KEY=VALUE")
+@click.option("--workers", "-w", type=click.IntRange(min=0), help="Worker processes per run (0 = all cores).")
+def serve(cron: str, input_dir: Path, out: Path, index: str | None, name: str, config: tuple[str, ...],
+          sets: tuple[str, ...], workers: int | None) -> None:
+    """Serve scheduled ingestion: each run cleans the new files of --input into a dated partition of --out."""
+    import os
+
+    from flows.serve import deployment_parameters, ingest_settings
+    from flows.serve import serve as serve_deployment
+
+    try:
+        ingest_settings(out, list(config), list(sets), index, workers)  # validate before serving
+    except (ConfigError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    if not os.environ.get("PREFECT_API_URL"):
+        click.echo("textwash: warning: PREFECT_API_URL is not set; schedules need a Prefect server "
+                   "(prefect server start), the ephemeral one never creates scheduled runs", err=True)
+    from flows.prefect_env import configure
+
+    configure(False)
+    serve_deployment(name, cron, deployment_parameters(input_dir, out, config, sets, index, workers))
 
 
 @cli.command("config")

@@ -4,12 +4,21 @@ Local runs execute the CPU-heavy shard work in a plain process pool that the flo
 tasks run in threads and wait on the pool. Measured here, Prefect's ``ProcessPoolTaskRunner``
 starts a Prefect client (and in ephemeral mode a server) in every worker process and scales
 worse than a plain pool; the thread-plus-pool split keeps Prefect's task states, names and UI
-while the work scales with cores. On a Dask cluster the tasks run the work on the Dask workers.
+while the work scales with cores. On a Dask cluster (``--dask-address``) the same flow runs with
+prefect-dask's ``DaskTaskRunner``: the shard tasks, and so the work, run on the Dask workers,
+which must see the work folder at the same path (a shared filesystem) and import textwash.
+
+Resume: every step writes its output atomically into the run's work folder
+(``OUT/.textwash-work/<run-key>/``) and is skipped when that output exists, so a killed run started
+again with the same inputs and configuration redoes only unfinished shards. Own markers rather than
+Prefect's task cache: they need no result storage or server, work the same on Dask, and the
+run key covers input names, sizes, modification times and every output-relevant setting.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
 import os
 import shutil
@@ -20,8 +29,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, task
-from prefect.futures import wait
+from prefect import flow, get_run_logger, task
+from prefect.futures import as_completed
 
 from flows import stages
 from flows.config import Settings
@@ -51,9 +60,7 @@ def plan_task(inputs: list[str], settings_json: str, work_root: str) -> dict[str
 
 @task
 def prepare_task(work_root: str, index: int) -> dict[str, Any]:
-    result = _run(stages.prepare_shard, work_root, index)
-    _tick("prepare")
-    return result
+    return _run(stages.prepare_shard, work_root, index)
 
 
 @task(name="repeated-lines")
@@ -63,9 +70,7 @@ def repeated_task(work_root: str, shards: int) -> dict[str, Any]:
 
 @task
 def clean_task(work_root: str, index: int) -> dict[str, Any]:
-    result = _run(stages.clean_shard, work_root, index)
-    _tick("clean")
-    return result
+    return _run(stages.clean_shard, work_root, index)
 
 
 @task(name="dedup")
@@ -75,8 +80,6 @@ def dedup_task(work_root: str, shards: int) -> dict[str, Any]:
 
 @task(name="write-outputs")
 def write_task(work_root: str, shards: int, out: str) -> dict[str, Any]:
-    import json
-
     work = stages.Work(Path(work_root))
     plan = json.loads(work.plan.read_text(encoding="utf-8"))
     decisions = json.loads(work.dedup.read_text(encoding="utf-8"))
@@ -85,7 +88,8 @@ def write_task(work_root: str, shards: int, out: str) -> dict[str, Any]:
 
 def _versions() -> dict[str, str]:
     out = {}
-    for pkg in ("textwash", "ftfy", "langdetect", "datasketch", "regex", "prefect", "numpy", "charset-normalizer"):
+    for pkg in ("textwash", "ftfy", "langdetect", "stop-words", "datasketch", "regex", "prefect", "numpy",
+                "charset-normalizer"):
         try:
             out[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
@@ -93,18 +97,47 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def _sweep_temporary(work_root: Path) -> None:
+    """Remove half-written files (``.NAME.tmp-PID``) a killed run left in its work folder."""
+    if work_root.is_dir():
+        for tmp in work_root.rglob(".*.tmp-*"):
+            tmp.unlink(missing_ok=True)
+
+
+def _stage_seconds(results: list[dict[str, Any]]) -> dict[str, float]:
+    """Per-stage seconds summed over shards (CPU time per stage, whatever the number of workers)."""
+    total: dict[str, float] = {}
+    for r in results:
+        for stage, sec in r.get("stages", {}).items():
+            total[stage] = total.get(stage, 0.0) + sec
+    return {k: round(v, 3) for k, v in sorted(total.items())}
+
+
 def _map(fn: Any, label: str, work_root: str, shards: int) -> list[dict[str, Any]]:
+    """Submit one task per shard (named ``<label>-shard-000123``); results in shard order."""
     futures = [fn.with_options(name=f"{label}-shard-{i:06d}").submit(work_root, i) for i in range(shards)]
-    wait(futures)
+    for _ in as_completed(futures):
+        _tick(label)
     return [f.result() for f in futures]
+
+
+def _publish_artifacts(report: dict[str, Any], work: stages.Work, cleaned: list[dict[str, Any]]) -> None:
+    from flows.artifacts import merge_line_counts, publish
+
+    try:
+        decisions = json.loads(work.dedup.read_text(encoding="utf-8"))
+        publish(report, decisions, merge_line_counts(cleaned))
+    except Exception as exc:  # artifacts are a view: never fail a finished run over them
+        get_run_logger().warning("could not publish artifacts: %s", exc)
 
 
 @flow(name="textwash-clean", log_prints=False, validate_parameters=False)
 def clean_flow(inputs: list[str], out: str, settings_json: str, work_root: str) -> dict[str, Any]:
     """Clean INPUTs into OUT: plan → prepare shards → repeated lines → clean shards → dedup → write."""
     settings = Settings.model_validate_json(settings_json)
+    _sweep_temporary(Path(work_root))
     timings: dict[str, float] = {}
-    t = time.perf_counter()
+    t = flow_started = time.perf_counter()
     plan = plan_task(inputs, settings_json, work_root)
     shards = plan["shards"]
     timings["plan"] = time.perf_counter() - t
@@ -125,6 +158,7 @@ def clean_flow(inputs: list[str], out: str, settings_json: str, work_root: str) 
     t = time.perf_counter()
     written = write_task(work_root, shards, out)
     timings["write"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - flow_started
     report = {
         **written,
         "shards": shards,
@@ -132,14 +166,20 @@ def clean_flow(inputs: list[str], out: str, settings_json: str, work_root: str) 
         "repeated_lines": repeated,
         "dedup": dedup,
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
+        "shards_skipped": {  # > 0 when a killed run was resumed
+            "prepare": sum(1 for r in prepared if r.get("skipped")),
+            "clean": sum(1 for r in cleaned if r.get("skipped")),
+        },
         "shard_seconds": {
             "prepare": round(sum(r.get("seconds", 0.0) for r in prepared), 3),
             "clean": round(sum(r.get("seconds", 0.0) for r in cleaned), 3),
         },
+        "stage_seconds": _stage_seconds(prepared + cleaned),
         "versions": _versions(),
         "config": settings.dump(),
     }
     write_report(Path(out), report)
+    _publish_artifacts(report, stages.Work(Path(work_root)), cleaned)
     if not settings.run.keep_work_dir:
         shutil.rmtree(work_root, ignore_errors=True)
         with contextlib.suppress(OSError):
@@ -147,24 +187,47 @@ def clean_flow(inputs: list[str], out: str, settings_json: str, work_root: str) 
     return report
 
 
+def work_root_for(inputs: list[str], out: Path, settings: Settings) -> Path:
+    """The run's work folder: ``OUT/.textwash-work/<run-key>`` (absolute: Dask workers need it so)."""
+    return out.resolve() / stages.WORK_DIR_NAME / stages.run_key(inputs, settings)
+
+
 def run_local(inputs: list[str], out: Path, settings: Settings,
-              progress: Callable[[str, int], None] | None = None) -> dict[str, Any]:
-    """Run :func:`clean_flow` with a local process pool of ``run.workers`` processes."""
+              progress: Callable[[str, int], None] | None = None,
+              dask_address: str | None = None) -> dict[str, Any]:
+    """Run :func:`clean_flow` with a local process pool of ``run.workers`` processes, or on a Dask cluster."""
     global _POOL, _PROGRESS
+    from flows import reaper
+
     workers = settings.run.workers or os.cpu_count() or 1
-    work_root = out / stages.WORK_DIR_NAME / stages.run_key(inputs, settings)
+    work_root = work_root_for(inputs, out, settings)
+    watchdog = reaper.start()  # after a kill -9, ends the pool and Prefect's ephemeral server
     _PROGRESS = progress
     pool = None
-    if workers > 1:
+    runner = clean_flow
+    if dask_address:
+        runner = clean_flow.with_options(task_runner=dask_task_runner(dask_address))
+    elif workers > 1:
         # forkserver: workers never inherit Prefect's threads or event loop from this process
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["flows.stages"])
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     _POOL = pool
     try:
-        return clean_flow(inputs, str(out), settings.model_dump_json(), str(work_root))
+        return runner(inputs, str(out.resolve()), settings.model_dump_json(), str(work_root))
     finally:
         _POOL = None
         _PROGRESS = None
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        if watchdog is not None:
+            watchdog.stop()
+
+
+def dask_task_runner(address: str) -> Any:
+    """prefect-dask's ``DaskTaskRunner`` connected to an existing scheduler (the ``dask`` extra)."""
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError as exc:
+        raise RuntimeError("--dask-address needs the optional extra: pip install 'textwash[dask]'") from exc
+    return DaskTaskRunner(address=address)

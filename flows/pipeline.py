@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 import tomllib
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -83,10 +85,24 @@ class Pipeline:
         self.rules = BoilerplateRules.from_mapping(*(load_rules_file(base / f) for f in rule_files))
         self.stopwords = load_stopwords(base / bp.stopwords_dir)
         self.glossary = load_glossary(base / settings.fragments.glossary_dir)
+        # CPU seconds per stage (thread_time: neither other load nor Prefect threads inflate it).
+        self.stage_seconds: defaultdict[str, float] = defaultdict(float)
+
+    def _lap(self, stage: str, started: float) -> float:
+        now = time.thread_time()
+        self.stage_seconds[stage] += now - started
+        return now
+
+    def take_timings(self) -> dict[str, float]:
+        """Stage seconds accumulated since the last call (then reset)."""
+        out = dict(self.stage_seconds)
+        self.stage_seconds.clear()
+        return out
 
     def prepare(self, raw: RawDoc) -> Doc | Reject:
         """Decode, fix encoding, normalise whitespace."""
         doc = Doc(raw.id, raw.source, raw.site, raw.meta, "")
+        t = time.thread_time()
         if raw.data is not None:
             decoded = decode_bytes(raw.data, self.s.decode)
             doc.take(decoded)
@@ -94,23 +110,31 @@ class Pipeline:
                 return doc.reject(*decoded.reject)
         else:
             doc.text = raw.text or ""
+        t = self._lap("decode", t)
         doc.take(fix_encoding(doc.text, self.s.encoding))
+        t = self._lap("encoding", t)
         doc.take(normalize_whitespace(doc.text, self.s.whitespace))
+        self._lap("whitespace", t)
         if not doc.text.strip():
             return doc.reject("empty", "no text left after repair")
         return doc
 
     def clean(self, doc: Doc, repeated: frozenset[str]) -> Doc | Reject:
         """Detect the language, strip boilerplate (with its stopwords), repair foreign fragments."""
+        t = time.thread_time()
         lang, _ = detect_language(doc.text, self.s.language)
+        t = self._lap("language", t)
         before = len(doc.text)
         stripped = strip_boilerplate(doc.text, self.s.boilerplate, self.rules, self.stopwords, lang, repeated)
         doc.take(stripped)
+        t = self._lap("boilerplate", t)
         if before and (before - len(doc.text)) > self.s.boilerplate.redetect_language_share * before:
             lang, _ = detect_language(doc.text, self.s.language)  # the page around it may have misled it
         doc.info["lang"] = lang
+        t = self._lap("language", t)
         fragments = repair_fragments(doc.text, lang, self.s.fragments, self.glossary)
         doc.take(fragments)
+        self._lap("fragments", t)
         if fragments.reject:
             return doc.reject(*fragments.reject)
         if len(doc.text.strip()) < self.s.filter.min_chars:
@@ -119,7 +143,10 @@ class Pipeline:
 
     def features(self, doc: Doc) -> tuple[str, np.ndarray]:
         """Exact-duplicate key and sorted unique shingle hashes (uint32) of the cleaned text."""
-        return features(doc.text, self.s.minhash)
+        t = time.thread_time()
+        result = features(doc.text, self.s.minhash)
+        self._lap("minhash", t)
+        return result
 
 
 @lru_cache(maxsize=4)

@@ -8,6 +8,8 @@ import os
 def configure(verbose: bool = False) -> None:
     """Ephemeral local mode unless ``PREFECT_API_URL`` is set; no telemetry; no INFO lines unless verbose."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # a loaded machine can need more than the default 20 s to start the ephemeral server
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_TELEMETRY_ENABLE_RESOURCE_METRICS", "false")
     level = "INFO" if verbose else "WARNING"
     # a failed run: the CLI prints one line itself; Prefect's ERROR lines carry tracebacks (--verbose)

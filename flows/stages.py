@@ -63,8 +63,15 @@ class Work:
 
 
 def run_key(inputs: list[str], settings: Settings) -> str:
-    """Identifies a run: the same inputs (names, sizes, times) and configuration give the same key."""
-    h = hashlib.sha256(json.dumps(settings.dump(), sort_keys=True).encode())
+    """Identifies a run: the same inputs (names, sizes, times) and configuration give the same key.
+
+    Settings that cannot change the output (workers, progress bar, keeping the work folder) are left
+    out, so a killed run resumes even when restarted with another ``--workers``.
+    """
+    config = settings.dump()
+    no_effect = ("workers", "progress", "keep_work_dir")
+    config["run"] = {k: v for k, v in config["run"].items() if k not in no_effect}
+    h = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
     for arg in inputs:
         path = Path(arg)
         h.update(arg.encode("utf-8", "surrogateescape"))
@@ -130,6 +137,7 @@ def prepare_shard(work_root: str, index: int) -> dict[str, Any]:
     lines: dict[str, Counter[str]] = defaultdict(Counter)
     docs_per_site: Counter[str] = Counter()
     seen: set[tuple[str, str]] = set()  # (site, text key): exact copies count once
+    pipe.take_timings()
     started = time.perf_counter()
     for item in read_shard(shard, settings.input):
         out = item if isinstance(item, Reject) else pipe.prepare(item)
@@ -145,7 +153,8 @@ def prepare_shard(work_root: str, index: int) -> dict[str, Any]:
         lines[out.site].update({line_key(ln) for ln in out.text.split("\n") if ln.strip()})
     write_json(work.lines(index), {"docs": docs_per_site, "lines": {k: dict(v) for k, v in lines.items()}})
     write_jsonl(work.prepared(index), records)
-    return {"shard": index, "docs": len(records), "seconds": time.perf_counter() - started}
+    return {"shard": index, "docs": len(records), "seconds": time.perf_counter() - started,
+            "stages": pipe.take_timings()}
 
 
 def find_repeated_lines(work_root: str, shards: int) -> dict[str, Any]:
@@ -190,6 +199,8 @@ def clean_shard(work_root: str, index: int) -> dict[str, Any]:
     shingles: list[np.ndarray] = []
     lengths: list[int] = []
     dates: list[str] = []
+    removed: Counter[str] = Counter()  # boilerplate lines removed, for the run's artifacts
+    pipe.take_timings()
     started = time.perf_counter()
     for rec in read_jsonl(work.prepared(index)):
         if rec.pop("status") != "ok":
@@ -197,6 +208,8 @@ def clean_shard(work_root: str, index: int) -> dict[str, Any]:
             continue
         doc = Doc.from_json(rec)
         out = pipe.clean(doc, repeated.get(doc.site, frozenset()))
+        removed.update(e["before"].strip()[:200] for e in out.edits
+                       if e["stage"] == "boilerplate" and not e["after"] and e["before"].strip())
         if isinstance(out, Reject):
             records.append(_reject_record(out))
             continue
@@ -209,7 +222,8 @@ def clean_shard(work_root: str, index: int) -> dict[str, Any]:
         dates.append(doc_date(out.meta, pipe.s.dedup.date_fields))
     _save_npz(work.features(index), **feature_arrays(ids, keys, shingles, lengths, dates, pipe.s.minhash))
     write_jsonl(work.cleaned(index), records)
-    return {"shard": index, "docs": len(records), "seconds": time.perf_counter() - started}
+    return {"shard": index, "docs": len(records), "seconds": time.perf_counter() - started,
+            "stages": pipe.take_timings(), "boilerplate_lines": dict(removed.most_common(50))}
 
 
 def _save_npz(path: Path, **arrays: np.ndarray) -> None:

@@ -1,0 +1,101 @@
+"""Language tags: the fast paths must agree with plain seeded langdetect on real articles."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from langdetect import DetectorFactory, detect
+
+from cleaners.language import by_function_words, by_script, detect_language, identify
+from flows.config import Settings
+
+ARTICLES = Path(__file__).resolve().parent / "data" / "language" / "articles.jsonl"
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[str]:
+    return [json.loads(line)["text"] for line in ARTICLES.open(encoding="utf-8")]
+
+
+@pytest.fixture(scope="module")
+def plain(articles: list[str]) -> list[str]:
+    """Plain langdetect: seeded, on the whole text."""
+    DetectorFactory.seed = 0
+    return [detect(text) for text in articles]
+
+
+def test_tags_agree_with_plain_langdetect(articles: list[str], plain: list[str], settings: Settings) -> None:
+    methods: Counter[str] = Counter()
+    for text, expected in zip(articles, plain, strict=True):
+        lang, _, method = identify(text, settings.language)
+        methods[method] += 1
+        assert lang == expected, (method, text[:120])
+    assert len(set(plain)) >= 5  # several languages, not just English
+    # the point of the fast paths: most articles never reach langdetect
+    assert methods["langdetect"] < 0.2 * len(articles), methods
+    assert methods["script"] >= 2, methods  # the Korean and Japanese articles
+
+
+def test_without_fast_path_every_document_goes_to_langdetect(articles: list[str], plain: list[str],
+                                                              settings: Settings) -> None:
+    opts = settings.language.model_copy(update={"fast_path": False})
+    for text, expected in list(zip(articles, plain, strict=True))[:20]:
+        lang, _, method = identify(text, opts)
+        assert method == "langdetect"
+        assert lang == expected
+
+
+def test_script_decides_only_for_one_language_scripts(articles: list[str], plain: list[str],
+                                                      settings: Settings) -> None:
+    opts = settings.language
+    ko = next(t for t, lang in zip(articles, plain, strict=True) if lang == "ko")
+    ja = next(t for t, lang in zip(articles, plain, strict=True) if lang == "ja")
+    ru = next(t for t, lang in zip(articles, plain, strict=True) if lang == "ru")
+    assert by_script(ko, opts) == "ko"
+    assert by_script(ja, opts) == "ja"
+    assert by_script(ru, opts) is None  # Cyrillic is shared by ru, uk, bg, mk
+    # a few Hangul words in an English article do not make it Korean
+    en = next(t for t, lang in zip(articles, plain, strict=True) if lang == "en")
+    assert by_script(en[:600] + " 뉴스 정부 ", opts) is None
+
+
+def test_mixed_language_text_fast_path_never_disagrees(articles: list[str], plain: list[str],
+                                                       settings: Settings) -> None:
+    """Sentences of two languages interleaved: the fast path either abstains or says what langdetect says."""
+    opts = settings.language
+    slow = opts.model_copy(update={"fast_path": False})
+    by_lang: dict[str, list[str]] = {}
+    for text, lang in zip(articles, plain, strict=True):
+        by_lang.setdefault(lang, []).append(text)
+    decided = abstained = 0
+    for a, b in [("en", "pt"), ("en", "de"), ("pt", "it"), ("ru", "en"), ("de", "it"), ("id", "en")]:
+        for ta, tb in zip(by_lang[a][:2], by_lang[b][:2], strict=False):
+            sa, sb = ta.split(". "), tb.split(". ")
+            for ratio in (1, 2, 3):
+                parts = [x for i in range(40) for x in [*sa[i * ratio:(i + 1) * ratio], *sb[i:i + 1]]]
+                mixed = ". ".join(parts)
+                lang, _, method = identify(mixed, opts)
+                if method == "langdetect":
+                    abstained += 1
+                    continue
+                decided += 1
+                assert lang == identify(mixed, slow)[0], (a, b, ratio, method)
+    assert abstained >= 5 and decided >= 5, (decided, abstained)
+
+
+def test_function_words_need_enough_words(settings: Settings) -> None:
+    assert by_function_words("The cat sat on the mat and then it was gone.", settings.language) is None
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "12345 67890 !!!", "OK", "\x00\x01\ufffd"])
+def test_too_little_text_is_undetermined(text: str, settings: Settings) -> None:
+    assert detect_language(text, settings.language) == ("und", 0.0)
+
+
+def test_deterministic(articles: list[str], settings: Settings) -> None:
+    sample = articles[::15]
+    first = [identify(t, settings.language) for t in sample]
+    assert first == [identify(t, settings.language) for t in sample]
