@@ -29,8 +29,9 @@ import regex
 from pydantic import Field
 
 from cleaners.edits import Edit, StageResult, apply_spans
+from cleaners.function_words import STOPWORDS, _words
 from cleaners.glossary import LANGUAGES_OF_SCRIPT, Glossary
-from cleaners.language import LanguageOptions, detect_language
+from cleaners.language import langdetect_language
 from cleaners.options import Options
 from cleaners.scripts import (
     CASED,
@@ -41,7 +42,6 @@ from cleaners.scripts import (
     own_script_pattern,
     script_of,
 )
-from cleaners.function_words import STOPWORDS, _words
 
 __all__ = ["FragmentOptions", "Glossary", "repair_fragments"]
 
@@ -191,7 +191,6 @@ def _latin_fragments(text: str, lang: str, opts: FragmentOptions) -> list[_Fragm
     own_uses = sum(counts[w] for w in vocabulary & own)
     if max(sum(counts[w] for w in vocabulary & sw) for sw in others.values()) >= own_uses:
         return []  # another language's function words are common: the document's language is in doubt
-    detect_opts = LanguageOptions(seed=opts.seed, sample_chars=10_000, min_letters=0, min_probability=0.0)
     found: list[_Fragment] = []
     checks = 0
     for m in _CLAUSE.finditer(text):
@@ -215,7 +214,7 @@ def _latin_fragments(text: str, lang: str, opts: FragmentOptions) -> list[_Fragm
         if checks >= opts.latin_max_checks:
             break
         checks += 1
-        other, prob = detect_language(text[start:end], detect_opts)
+        other, prob = langdetect_language(text[start:end], opts.seed)
         if other not in ("und", lang) and prob >= opts.latin_min_probability:
             found.append(_Fragment(start, end, f"Latin:{other}", (other,)))
     letters = sum(f.end - f.start for f in found)

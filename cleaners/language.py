@@ -164,20 +164,20 @@ def by_function_words(text: str, opts: LanguageOptions) -> tuple[str, float] | N
     return best, share
 
 
-def langdetect_language(snippet: str, opts: LanguageOptions) -> tuple[str, float]:
-    """Seeded langdetect on ``snippet``: ``(code, probability)`` or ``("und", p)``."""
+def langdetect_language(snippet: str, seed: int, min_probability: float = 0.0) -> tuple[str, float]:
+    """Seeded langdetect on ``snippet``: ``(code, probability)`` or ``("und", p)`` below ``min_probability``."""
     _ensure_factory()
     from langdetect import detector_factory
     from langdetect.lang_detect_exception import LangDetectException
 
     detector = detector_factory._factory.create()  # type: ignore[union-attr]
-    detector.seed = opts.seed
+    detector.seed = seed
     detector.append(snippet)
     try:
         best = detector.get_probabilities()[0]
     except (LangDetectException, IndexError):
         return UNKNOWN, 0.0
-    if best.prob < opts.min_probability:
+    if best.prob < min_probability:
         return UNKNOWN, float(best.prob)
     return str(best.lang), float(best.prob)
 
@@ -199,7 +199,7 @@ def identify(text: str, opts: LanguageOptions) -> tuple[str, float, str]:
         lang = by_script(snippet, opts)
         if lang is not None:
             return lang, 1.0, "script"
-    lang, prob = langdetect_language(snippet, opts)
+    lang, prob = langdetect_language(snippet, opts.seed, opts.min_probability)
     return lang, prob, "langdetect"
 
 

@@ -211,7 +211,7 @@ def main() -> None:
         sys.exit(EXIT_USAGE if isinstance(exc, click.UsageError | click.BadParameter) else exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence: a message, exit 1
+    except Exception as exc:
         if "-v" in sys.argv or "--verbose" in sys.argv:
             import traceback
 

@@ -35,15 +35,13 @@ def prefect_harness() -> Iterator[None]:
 
 
 def run_cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None,
-            cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+            cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[bytes]:
     """Run the real ``textwash`` command line in a subprocess against the test Prefect server."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     if "url" in _API_URL:
         full_env.setdefault("PREFECT_API_URL", _API_URL["url"])
-    proc = subprocess.run([sys.executable, "-m", "flows", *args], input=stdin, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "flows", *args], input=stdin, capture_output=True,
                           env=full_env, cwd=cwd or ROOT, timeout=timeout, check=False)
-    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"),
-                                       proc.stderr.decode("utf-8", "replace"))
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -19,8 +19,8 @@ ARTICLES = ROOT / "tests" / "data" / "news" / "articles.jsonl"
 def seeds_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("seeds") / "out"
     proc = run_cli("clean", str(SEEDS), "--out", str(out))
-    assert proc.returncode == 0, proc.stderr
-    assert "kept 5" in proc.stderr  # the human summary
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert "kept 5" in proc.stderr.decode()  # the human summary
     return out
 
 
@@ -83,7 +83,7 @@ def test_seed_sentences_otherwise_unchanged(seeds_out: Path) -> None:
 def test_clean_articles_kept_and_barely_touched(tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = run_cli("clean", str(ARTICLES), "--out", str(out))
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 0, proc.stderr.decode()
     originals = {json.loads(line)["id"]: json.loads(line)["text"] for line in ARTICLES.open(encoding="utf-8")}
     o = assert_invariant(out, set(originals))
     assert len(o["corpus"]) == 181
@@ -96,16 +96,16 @@ def test_clean_articles_kept_and_barely_touched(tmp_path: Path) -> None:
 def test_missing_input_exits_2(tmp_path: Path) -> None:
     proc = run_cli("clean", str(tmp_path / "missing-dir"), "--out", str(tmp_path / "x"))
     assert proc.returncode == 2
-    assert "missing-dir" in proc.stderr and "Traceback" not in proc.stderr
+    assert "missing-dir" in proc.stderr.decode() and "Traceback" not in proc.stderr.decode()
 
 
 def test_bad_config_exits_2_naming_the_key(tmp_path: Path) -> None:
     cfg = tmp_path / "bad.toml"
     cfg.write_text("[lsh]\nthreshhold = 0.5\n", encoding="utf-8")
     proc = run_cli("clean", str(SEEDS), "--out", str(tmp_path / "x"), "--config", str(cfg))
-    assert proc.returncode == 2 and "lsh.threshhold" in proc.stderr
+    assert proc.returncode == 2 and "lsh.threshhold" in proc.stderr.decode()
     proc = run_cli("clean", str(SEEDS), "--out", str(tmp_path / "x"), "--set", "lsh.threshold=1.5")
-    assert proc.returncode == 2 and "lsh.threshold" in proc.stderr
+    assert proc.returncode == 2 and "lsh.threshold" in proc.stderr.decode()
 
 
 def test_first_bad_inputs_rejected_with_reasons(tmp_path: Path) -> None:
@@ -122,7 +122,7 @@ def test_first_bad_inputs_rejected_with_reasons(tmp_path: Path) -> None:
         fh.write(json.dumps({"text": "Another document that is compressed on disk."}) + "\n")
     out = tmp_path / "out"
     proc = run_cli("clean", str(src), "--out", str(out))
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 0, proc.stderr.decode()
     o = assert_invariant(out)
     reasons = {r["id"]: r["reason"] for r in o["rejects"]}
     assert reasons["empty.txt"] == "empty"
@@ -142,6 +142,6 @@ def test_stdin_jsonl(tmp_path: Path) -> None:
                    for i in range(3))
     out = tmp_path / "out"
     proc = run_cli("clean", "-", "--out", str(out), stdin=data.encode())
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 0, proc.stderr.decode()
     o = assert_invariant(out, {"stdin:1", "stdin:2", "stdin:3"})
     assert len(o["corpus"]) == 3
