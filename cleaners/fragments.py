@@ -269,7 +269,7 @@ def repair_fragments(text: str, lang: str, opts: FragmentOptions, glossary: Glos
     if opts.latin and lang in STOPWORDS:
         found += _latin_fragments(text, lang, opts)
     if not found:
-        return StageResult(text, info={"fragments_kept": len(kept)} if kept else {})
+        return StageResult(text, info={"fragments": {"kept": len(kept)}} if kept else {})
     found.sort(key=lambda f: f.start)
     restorable = opts.policy == "restore" and glossary.target == lang.split("-")[0]
     spans: list[tuple[int, int, str, str]] = []
