@@ -11,8 +11,8 @@ Left untouched (and not counted as foreign): quoted fragments, fragments in brac
 followed by a bracketed translation (``the word 乌克兰 (Ukraine)``), a fragment after a cue word
 (``the slogan ...``), a fragment that is a line of its own (a quoted verse, a caption)
 unless the glossary translates all of it, single letters of alphabetic scripts (symbols such
-as π), runs glued to letters of the document's own script (``pГЎgina``: unrepaired mojibake,
-not a fragment), and Titlecase words of cased scripts that no glossary knows (probably names).
+as π), runs of spaced scripts glued inside a word (``pГЎgina``: unrepaired mojibake, not a
+fragment), and Titlecase words of cased scripts that no glossary knows (probably names).
 
 Repair by policy: ``restore`` from the glossary (longest-match segmentation), else drop;
 ``drop``; or ``mark`` (keep, flag in the audit). Spacing, punctuation and capitalisation around a
@@ -167,8 +167,8 @@ def _script_fragments(
             continue
         why = _exempt(text, m.start(), m.end(), own)
         glued = text[m.start() - 1 : m.start()] + text[m.end() : m.end() + 1]
-        if any(ch.isalpha() for ch in glued):
-            why = "embedded"  # glued to letters of the document's script: mojibake or a loan, not a fragment
+        if script not in UNSPACED and any(ch.isalpha() for ch in glued):
+            why = "embedded"  # glued inside a word: unrepaired mojibake or a loan, not a fragment
         if why and why != "own-line":
             kept.append((m.start(), m.end(), why))
             continue
@@ -255,6 +255,8 @@ def _drop_span(text: str, start: int, end: int) -> tuple[int, int, str]:
         return i, end, ""
     if sentence and after.islower():
         return start, j + 1, after.upper()
+    if j == end and start > 0 and text[start - 1].isalnum():
+        return start, end, " "  # glued between two words: "accused乌克兰of" → "accused of"
     return start, j, ""
 
 
