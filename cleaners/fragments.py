@@ -227,12 +227,19 @@ def _latin_fragments(text: str, lang: str, opts: FragmentOptions) -> list[_Fragm
 def _glue(text: str, start: int, end: int, words: str, sentence: bool) -> str:
     """The translation fitted into its place: article not doubled, capitalised, spaced."""
     head, _, rest = words.partition(" ")
-    before = _WORD.findall(text[max(0, start - 12) : start])
-    if rest and before and head.casefold() in _ARTICLES and before[-1].casefold() in _DETERMINERS:
-        words = rest  # "the الحكومة" → "the government", not "the the government"
+    if rest and head.casefold() in _ARTICLES and not sentence:
+        before = _WORD.findall(text[max(0, start - 24) : start])
+        prev = before[-1] if before else ""
+        if (
+            prev.casefold() in _DETERMINERS  # "the الحكومة" → "the government", not "the the government"
+            or prev.endswith(("'s", "’s"))  # "Jordan’s economy"
+            or text[start - 1 : start] == "-"  # "anti-government"
+            or (prev[:1].isupper() and text[start - 1 : start] == " ")  # "Ghanaian government"
+        ):
+            words = rest
     if sentence and words[:1].islower():
         words = words[:1].upper() + words[1:]
-    if start > 0 and text[start - 1].isalnum():
+    if start > 0 and (text[start - 1].isalnum() or (text[start - 1] in ",;:" and words[:1].isalnum())):
         words = " " + words
     if end < len(text) and text[end].isalnum():
         words += " "

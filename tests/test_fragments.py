@@ -113,6 +113,10 @@ def test_foreign_line_of_its_own_survives_unless_glossary_knows_it(opts, glossar
         ("The report, 他说, was false.", "The report, he said, was false.", "glossary:zh"),
         ("He blamed the الحكومة for it.", "He blamed the government for it.", "glossary:ar"),
         ("He blamed الحكومة for it.", "He blamed the government for it.", "glossary:ar"),
+        ("It hurt Jordan’s الاقتصاد badly.", "It hurt Jordan’s economy badly.", "glossary:ar"),
+        ("Weeks of anti-الحكومة protests.", "Weeks of anti-government protests.", "glossary:ar"),
+        ("To the Ghanaian الحكومة first.", "To the Ghanaian government first.", "glossary:ar"),
+        ("The goals,说The company grew.", "The goals, said The company grew.", "glossary:zh"),
     ],
 )
 def test_restore_from_glossary(damaged, restored, rule, opts, glossary):
