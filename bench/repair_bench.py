@@ -6,7 +6,8 @@ Run by hand from the repository root:
 
 Damage recipes (deterministic, seeded): mojibake (windows-1252, latin-1, MacRoman, windows-1251,
 double windows-1252; whole document or one span), foreign fragments (words swapped for their
-translation in zh, ru, uk, ja, ko, ar; words unknown to the glossary; a clause in es/de/fr),
+translation in zh, ru, uk, ja, ko, ar, Chinese/Japanese ones sometimes glued to their neighbours;
+words unknown to the glossary; a clause in es/de/fr),
 whitespace damage (CRLF/CR, NBSP and thin spaces, zero-width, indentation, blank-line runs), and
 combinations. The reference is the clean article after the same stages (so whitespace-neutral
 normalisation of the original does not count as damage).
@@ -94,13 +95,17 @@ def fragments(text: str, rng: random.Random) -> tuple[str, int]:
     words = [(lang, en, tr) for lang, pairs in SWAPS.items() for en, tr in pairs]
     rng.shuffle(words)
     n = 0
-    for _lang, en, tr in words:
+    for lang, en, tr in words:
         if n >= rng.randint(2, 5):
             break
         hits = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(en)}(?!\w)", text)]
         if hits:
             i = rng.choice(hits)
-            text = text[:i] + tr + text[i + len(en):]
+            j = i + len(en)
+            spaced = text[i - 1 : i] == " " and text[j : j + 1] == " "
+            if lang in ("zh", "ja") and spaced and rng.random() < 0.2:
+                i, j = i - 1, j + 1  # unspaced scripts: sometimes glued to the neighbouring words
+            text = text[:i] + tr + text[j:]
             n += 1
     if rng.random() < 0.3:
         commas = [m.start() for m in re.finditer(", ", text)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from typing import TYPE_CHECKING
 
 from pydantic import Field
@@ -85,6 +86,27 @@ def _bomless_utf16(data: bytes, opts: DecodeOptions) -> str | None:
     return None
 
 
+def _utf16_by_decoding(data: bytes) -> tuple[str, str] | None:
+    """BOM-less UTF-16 recognised by decoding: strictly valid (random bytes almost never are: lone
+    surrogates) and text-like: no controls or unassigned/private characters, mostly letters, and
+    spaces or punctuation between them (repetitive binary decodes to unbroken "letters")."""
+    if len(data) % 2 or len(data) < 32:
+        return None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        categories = [unicodedata.category(ch) for ch in text[:2000] if ch not in "\t\n\r\f"]
+        if any(c in ("Cc", "Cn", "Co", "Cs") for c in categories):
+            continue
+        letters = sum(c[0] == "L" for c in categories)
+        breaks = sum(c[0] in "ZP" for c in categories) + text[:2000].count("\n")
+        if letters >= 0.5 * len(categories) and breaks >= 0.03 * len(categories):
+            return codec, text
+    return None
+
+
 def _audit(encoding: str, how: str) -> list[Edit]:
     return [Edit(STAGE, f"decode:{how}", 0, 0, "", encoding)]
 
@@ -107,6 +129,11 @@ def decode_bytes(data: bytes, opts: DecodeOptions) -> StageResult:
         else:
             return StageResult(text, _audit(guess16, "utf16-nul-pattern"), info={"encoding": guess16})
     kind = _binary_kind(data, opts)
+    if kind == "control-bytes":
+        # UTF-16 of non-Latin text (Cyrillic 0x04xx, CJK) has no NUL pattern but many "control" bytes
+        found = _utf16_by_decoding(data)
+        if found:
+            return StageResult(found[1], _audit(found[0], "utf16-text-check"), info={"encoding": found[0]})
     if kind:
         return StageResult("", reject=("binary", f"looks like {kind} data, not text"))
     try:

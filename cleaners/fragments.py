@@ -11,8 +11,8 @@ Left untouched (and not counted as foreign): quoted fragments, fragments in brac
 followed by a bracketed translation (``the word 乌克兰 (Ukraine)``), a fragment after a cue word
 (``the slogan ...``), a fragment that is a line of its own (a quoted verse, a caption)
 unless the glossary translates all of it, single letters of alphabetic scripts (symbols such
-as π), runs glued to letters of the document's own script (``pГЎgina``: unrepaired mojibake,
-not a fragment), and Titlecase words of cased scripts that no glossary knows (probably names).
+as π), runs of spaced scripts glued inside a word (``pГЎgina``: unrepaired mojibake, not a
+fragment), and Titlecase words of cased scripts that no glossary knows (probably names).
 
 Repair by policy: ``restore`` from the glossary (longest-match segmentation), else drop;
 ``drop``; or ``mark`` (keep, flag in the audit). Spacing, punctuation and capitalisation around a
@@ -167,8 +167,8 @@ def _script_fragments(
             continue
         why = _exempt(text, m.start(), m.end(), own)
         glued = text[m.start() - 1 : m.start()] + text[m.end() : m.end() + 1]
-        if any(ch.isalpha() for ch in glued):
-            why = "embedded"  # glued to letters of the document's script: mojibake or a loan, not a fragment
+        if script not in UNSPACED and any(ch.isalpha() for ch in glued):
+            why = "embedded"  # glued inside a word: unrepaired mojibake or a loan, not a fragment
         if why and why != "own-line":
             kept.append((m.start(), m.end(), why))
             continue
@@ -226,12 +226,19 @@ def _latin_fragments(text: str, lang: str, opts: FragmentOptions) -> list[_Fragm
 def _glue(text: str, start: int, end: int, words: str, sentence: bool) -> str:
     """The translation fitted into its place: article not doubled, capitalised, spaced."""
     head, _, rest = words.partition(" ")
-    before = _WORD.findall(text[max(0, start - 12) : start])
-    if rest and before and head.casefold() in _ARTICLES and before[-1].casefold() in _DETERMINERS:
-        words = rest  # "the الحكومة" → "the government", not "the the government"
+    if rest and head.casefold() in _ARTICLES and not sentence:
+        before = _WORD.findall(text[max(0, start - 24) : start])
+        prev = before[-1] if before else ""
+        if (
+            prev.casefold() in _DETERMINERS  # "the الحكومة" → "the government", not "the the government"
+            or prev.endswith(("'s", "’s"))  # "Jordan’s economy"
+            or text[start - 1 : start] == "-"  # "anti-government"
+            or (prev[:1].isupper() and text[start - 1 : start] == " ")  # "Ghanaian government"
+        ):
+            words = rest
     if sentence and words[:1].islower():
         words = words[:1].upper() + words[1:]
-    if start > 0 and text[start - 1].isalnum():
+    if start > 0 and (text[start - 1].isalnum() or (text[start - 1] in ",;:" and words[:1].isalnum())):
         words = " " + words
     if end < len(text) and text[end].isalnum():
         words += " "
@@ -254,6 +261,8 @@ def _drop_span(text: str, start: int, end: int) -> tuple[int, int, str]:
         return i, end, ""
     if sentence and after.islower():
         return start, j + 1, after.upper()
+    if j == end and start > 0 and text[start - 1].isalnum():
+        return start, end, " "  # glued between two words: "accused乌克兰of" → "accused of"
     return start, j, ""
 
 
@@ -268,7 +277,7 @@ def repair_fragments(text: str, lang: str, opts: FragmentOptions, glossary: Glos
     if opts.latin and lang in STOPWORDS:
         found += _latin_fragments(text, lang, opts)
     if not found:
-        return StageResult(text, info={"fragments_kept": len(kept)} if kept else {})
+        return StageResult(text, info={"fragments": {"kept": len(kept)}} if kept else {})
     found.sort(key=lambda f: f.start)
     restorable = opts.policy == "restore" and glossary.target == lang.split("-")[0]
     spans: list[tuple[int, int, str, str]] = []

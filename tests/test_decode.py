@@ -138,3 +138,11 @@ def test_pipeline_rejects_binary_as_binary(settings):
 
     out = Pipeline(settings).prepare(RawDoc("x", "x.txt", "", {}, data=b"\x89PNG\r\n\x1a\n" + bytes(300)))
     assert isinstance(out, Reject) and out.reason == "binary"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_bomless_utf16_of_every_article_including_non_latin(codec, opts):
+    for article in articles():
+        text = article["text"]
+        result = decode_bytes(text.encode(codec), opts)
+        assert result.text == text and result.info["encoding"] == codec

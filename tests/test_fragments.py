@@ -87,6 +87,11 @@ def test_legitimate_foreign_text_survives(sentence, opts, glossary):
     assert out.text == text and out.reject is None and out.edits == []
 
 
+def test_unrepaired_mojibake_inside_a_word_is_not_a_fragment(opts, glossary):
+    text = CONTEXT + "Nesta pГЎgina vocГЄ terГЎ sempre a classificaГ§ГЈo."
+    assert _repair(text, opts, glossary).text == text
+
+
 def test_foreign_line_of_its_own_survives_unless_glossary_knows_it(opts, glossary):
     text = CONTEXT + "\nСлава Україні\n" + CONTEXT
     assert _repair(text, opts, glossary).text == text
@@ -98,6 +103,7 @@ def test_foreign_line_of_its_own_survives_unless_glossary_knows_it(opts, glossar
     ("damaged", "restored", "rule"),
     [
         ("Officials in 基辅 denied the report.", "Officials in Kyiv denied the report.", "glossary:zh"),
+        ("Officials in基辅denied the report.", "Officials in Kyiv denied the report.", "glossary:zh"),
         ("The 导弹袭击 hit a warehouse.", "The missile attack hit a warehouse.", "glossary:zh"),
         ("Officials in Москве denied the report.", "Officials in Moscow denied the report.", "glossary:ru"),
         ("The army of україни moved east.", "The army of Ukraine moved east.", "glossary:uk"),
@@ -107,6 +113,10 @@ def test_foreign_line_of_its_own_survives_unless_glossary_knows_it(opts, glossar
         ("The report, 他说, was false.", "The report, he said, was false.", "glossary:zh"),
         ("He blamed the الحكومة for it.", "He blamed the government for it.", "glossary:ar"),
         ("He blamed الحكومة for it.", "He blamed the government for it.", "glossary:ar"),
+        ("It hurt Jordan’s الاقتصاد badly.", "It hurt Jordan’s economy badly.", "glossary:ar"),
+        ("Weeks of anti-الحكومة protests.", "Weeks of anti-government protests.", "glossary:ar"),
+        ("To the Ghanaian الحكومة first.", "To the Ghanaian government first.", "glossary:ar"),
+        ("The goals,说The company grew.", "The goals, said The company grew.", "glossary:zh"),
     ],
 )
 def test_restore_from_glossary(damaged, restored, rule, opts, glossary):
@@ -123,6 +133,7 @@ def test_restore_from_glossary(damaged, restored, rule, opts, glossary):
         ("Five houses were destroyed, 鸡尾酒会.", "Five houses were destroyed."),
         ("鸡尾酒会, the governor said.", "The governor said."),
         ("The blast, 鸡尾酒会, damaged houses.", "The blast, damaged houses."),
+        ("Lukashenko has accused鸡尾酒会of firing missiles.", "Lukashenko has accused of firing missiles."),
     ],
 )
 def test_unknown_fragment_dropped_with_spacing_and_punctuation_fixed(damaged, dropped, opts, glossary):
