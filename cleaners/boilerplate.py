@@ -300,7 +300,8 @@ def classify_lines(
     """Map each boilerplate line's index in ``lines`` to the rule or signal that removes it."""
     o = opts
     stop = _stoplist(lines, lang, stopwords, o)
-    groups = rules.candidates([line.lower() for line in lines])
+    lowered = [line.lower() for line in lines]
+    groups = rules.candidates(lowered)
     timeout, sample = o.pattern_timeout_s, o.stopwords_sample_chars
     items: list[_Line] = []
     hard = 0
@@ -308,13 +309,14 @@ def classify_lines(
         text = line.strip()
         if not text:
             continue
-        rule = rules.match(text, timeout, stats, groups, i)
+        low = lowered[i].strip()
+        rule = rules.match(text, timeout, stats, groups, i, low if len(low) == len(text) else None)
         if rule is not None:  # a rule line needs only its length later on
             f = LineFeatures(len(text), 0, 0.0, False, 0, False)
             items.append(_Line(i, text, f, BAD, rule.label, True))
             hard += 1
             continue
-        f = line_features(text, stop, sample)
+        f = line_features(text, stop, sample, low if len(low) == len(text) else None)
         cls, why = _initial(text, f, o, bool(stop))
         is_hard = cls == BAD and why != "classifier:low-stopwords"
         hard += is_hard
