@@ -91,6 +91,11 @@ class BoilerplateOptions(Options):
     title_min_share: float = Field(ge=0, le=1)  # ... and as a share of its own content words
     stem_chars: int = Field(ge=3)  # content words are compared on this many leading characters
     title_body_chars: int = Field(ge=1)  # the article's first characters whose words titles are compared with
+    wrap_min_lines: int = Field(ge=1)  # hard-wrapped text is recognised with at least this many lines ...
+    wrap_min_width: int = Field(ge=1)  # ... whose wrap width (90th percentile length) lies in this range ...
+    wrap_max_width: int = Field(ge=1)
+    wrap_full_share: float = Field(ge=0, le=1)  # ... lines this close to the width continue the paragraph
+    wrap_min_share: float = Field(ge=0, le=1)  # ... and at least this share of lines are that full
     repeat_min_docs: int = Field(ge=2)
     repeat_min_share: float = Field(ge=0, le=1)
     repeat_max_doc_share: float = Field(ge=0, le=1)
@@ -300,7 +305,8 @@ def classify_lines(
     """Map each boilerplate line's index in ``lines`` to the rule or signal that removes it."""
     o = opts
     stop = _stoplist(lines, lang, stopwords, o)
-    groups = rules.candidates([line.lower() for line in lines])
+    lowered = [line.lower() for line in lines]
+    groups = rules.candidates(lowered)
     timeout, sample = o.pattern_timeout_s, o.stopwords_sample_chars
     items: list[_Line] = []
     hard = 0
@@ -308,13 +314,14 @@ def classify_lines(
         text = line.strip()
         if not text:
             continue
-        rule = rules.match(text, timeout, stats, groups, i)
+        low = lowered[i].strip()
+        rule = rules.match(text, timeout, stats, groups, i, low if len(low) == len(text) else None)
         if rule is not None:  # a rule line needs only its length later on
             f = LineFeatures(len(text), 0, 0.0, False, 0, False)
             items.append(_Line(i, text, f, BAD, rule.label, True))
             hard += 1
             continue
-        f = line_features(text, stop, sample)
+        f = line_features(text, stop, sample, low if len(low) == len(text) else None)
         cls, why = _initial(text, f, o, bool(stop))
         is_hard = cls == BAD and why != "classifier:low-stopwords"
         hard += is_hard
@@ -379,7 +386,12 @@ def strip_boilerplate(
         return StageResult(text)
     lines = text.split("\n")
     stats = MatchStats()
-    drop = classify_lines(lines, opts, rules, stopwords, lang, repeated, stats)
+    units = _unwrap(lines, opts)
+    if units is None:
+        drop = classify_lines(lines, opts, rules, stopwords, lang, repeated, stats)
+    else:  # hard-wrapped text: judge each wrapped paragraph as one line
+        unit_drop = classify_lines([u for u, _ in units], opts, rules, stopwords, lang, repeated, stats)
+        drop = {i: why for u, why in unit_drop.items() for i in units[u][1]}
     info = {"boilerplate_rule_timeouts": stats.timeouts} if stats.timeouts else {}
     if not drop:
         return StageResult(text, info=info)
@@ -402,6 +414,31 @@ def strip_boilerplate(
     result = apply_spans(text, STAGE, spans)
     result.info.update(info)
     return result
+
+
+def _unwrap(lines: Sequence[str], o: BoilerplateOptions) -> list[tuple[str, list[int]]] | None:
+    """Paragraphs of hard-wrapped text (most lines end near one width), as (joined text, line indices);
+    None when the text is not hard-wrapped. A line close to the width continues on the next line."""
+    lens = sorted(len(ln.strip()) for ln in lines if ln.strip())
+    if len(lens) < o.wrap_min_lines:
+        return None
+    width = lens[int(0.9 * (len(lens) - 1))]
+    if not o.wrap_min_width <= width <= o.wrap_max_width:
+        return None
+    full = o.wrap_full_share * width
+    if sum(full <= n <= width + 5 for n in lens) < o.wrap_min_share * len(lens):
+        return None
+    units: list[tuple[str, list[int]]] = []
+    open_unit = False
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if open_unit and text:
+            joined, members = units[-1]
+            units[-1] = (f"{joined} {text}", [*members, i])
+        else:
+            units.append((text, [i]))
+        open_unit = bool(text) and len(text) >= full
+    return units
 
 
 def _kept_lines(lines: Sequence[str], drop: dict[int, str]) -> set[int]:

@@ -141,13 +141,14 @@ class BoilerplateRules:
         stats: MatchStats | None = None,
         groups: list[tuple[_Group, frozenset[int] | None]] | None = None,
         index: int = -1,
+        lower: str | None = None,
     ) -> Rule | None:
         """The rule that makes the stripped ``line`` boilerplate: phrases first, then patterns in order.
         ``groups``: :meth:`candidates` of the document, ``index``: the line's index there (default:
-        every group is tried, keywords checked on the line)."""
+        every group is tried, keywords checked on the line); ``lower``: the line lower-cased, if known."""
         n = len(line)
         if n <= self.phrase_max_chars:
-            key = normalise_phrase(line)
+            key = _PUNCT.sub(" ", lower if lower is not None else line.lower()).strip()
             rule = self.phrases.get(key)
             if rule is None and (key[:1].isdigit() or key[-1:].isdigit()):
                 rule = self.phrases.get(_EDGE_NUMBER.sub("", key))
@@ -155,7 +156,7 @@ class BoilerplateRules:
                 return rule
         if groups is None:
             groups = [(g, None) for g in self.groups]
-        low: str | None = None
+        low = lower
         for group, lines in groups:
             if n > group.max_chars:
                 continue

@@ -28,11 +28,14 @@ class LineFeatures:
     truncated: bool  # one sentence cut off with ... or … (teasers of other stories)
 
 
-def line_features(line: str, stop: frozenset[str], sample_chars: int) -> LineFeatures:
-    """Signals of one stripped, non-empty line, with ``stop`` the document language's stopwords."""
+def line_features(
+    line: str, stop: frozenset[str], sample_chars: int, lower: str | None = None
+) -> LineFeatures:
+    """Signals of one stripped, non-empty line, with ``stop`` the document language's stopwords
+    (``lower``: the line lower-cased, if the caller has it)."""
     n = len(line)
-    sample = line if n <= sample_chars else line[:sample_chars]
-    tokens = WORD.findall(sample.lower())
+    low = lower if lower is not None else line.lower()
+    tokens = WORD.findall(low if n <= sample_chars else low[:sample_chars])
     k = len(tokens)
     stops = sum(map(stop.__contains__, tokens)) if stop else 0
     words = k if n <= sample_chars else max(k, round(k * n / sample_chars))

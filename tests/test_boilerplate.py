@@ -193,3 +193,16 @@ def test_user_rules_file_extends_the_shipped_rules(tmp_path, seed_texts):
 
     res = strip_boilerplate(text, settings.boilerplate, pipe.rules, pipe.stopwords, "en")
     assert _removed(res)["Download our app for the latest news!"] == "rule:advertising:house-promo"
+
+
+def test_hard_wrapped_article_is_judged_by_paragraph(seed_texts):
+    import textwrap
+
+    text = seed_texts["000_8cac10d750b4a1f9.txt"]
+    paras = text.split("\n\n")
+    body = paras[1:-1]
+    wrapped = "\n\n".join([paras[0], *("\n".join(textwrap.wrap(p, 72)) for p in body), paras[-1]])
+    res = strip(wrapped)
+    assert set(_removed(res)) == {"World News", "Back to top button"}
+    assert apply_edits(wrapped, res.edits) == res.text
+    assert res.text.split() == " ".join(body).split()
