@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,7 @@ def assert_accounting(out: Path, expected_records: int | None = None) -> dict[st
     """Every record exactly once across corpus, duplicates and rejects; audit and report agree."""
     files = read_outputs(out)
     ids = [r["id"] for name in ("corpus.jsonl", "duplicates.jsonl", "rejects.jsonl") for r in files[name]]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    dupes = sorted(i for i, n in Counter(ids).items() if n > 1)
     assert not dupes, f"ids listed more than once: {dupes[:10]}"
     assert sorted(r["id"] for r in files["audit.jsonl"]) == sorted(ids)
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
