@@ -33,6 +33,12 @@ SOURCES = {"legacy_cp1252.txt": 0, "stray_bytes.txt": 3, "utf16le_nobom.txt": 4,
            "nul_bytes.txt": 7, "bidi.txt": 6}
 
 
+HOSTILE_TEXT = (
+    "An id is only ever data. This record carries an identifier that tries to climb out of the output "
+    "folder, hide itself with a right-to-left override and end early with a NUL byte; the text beside it "
+    "is an ordinary paragraph that no other record in this folder shares.")
+
+
 def main() -> None:
     rows = (HERE / "articles.jsonl").read_text(encoding="utf-8").splitlines()
     articles = [json.loads(line) for line in rows]
@@ -70,7 +76,7 @@ def main() -> None:
         json.dumps(["an", "array"]),
         "",
         json.dumps({"id": 3.5, "text": de["text"][:400]}),
-        json.dumps({"id": "\u202ebidi-id\u0000../../etc/passwd", "text": it["text"][:500]}),
+        json.dumps({"id": "\u202ebidi-id\u0000../../etc/passwd", "text": HOSTILE_TEXT}),
     ]
     (HERE / "records.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     paragraphs = [p for seed in sorted(SEEDS.glob("*.txt"))
