@@ -45,15 +45,20 @@ def test_seed_001_fragments_repaired_and_indentation_gone(seeds_out: Path) -> No
         assert phrase in text, phrase
 
 
+SEED_003_JUNK = (
+    "twitter", "youtube", "instagram", "facebook", "telegram", "apple store", "play market",
+    "night_theme", "ru", "arm", "search", "print", "copy link", "Views: 127",
+    "Ссылка скопирована", "Link copied", "Caliber.az © 2024. .",
+    "Any use of materials is allowed only if there is a hyperlink to Caliber.az",
+    "Azerbaijan Airlines plane crashes in Aktau, Kazakhstan",
+    "share-lineLiked the story? Share it on social media!",
+)
+
+
 def test_seed_003_boilerplate_gone_article_kept(seeds_out: Path) -> None:
     text = _texts(seeds_out)["003_e856de51a3451b38.txt"]
     lines = set(text.split("\n"))
-    for junk in ("twitter", "youtube", "instagram", "facebook", "telegram", "apple store", "play market",
-                 "night_theme", "ru", "arm", "search", "print", "copy link", "Views: 127",
-                 "Ссылка скопирована", "Caliber.az © 2024. .",
-                 "Any use of materials is allowed only if there is a hyperlink to Caliber.az",
-                 "Azerbaijan Airlines plane crashes in Aktau, Kazakhstan",
-                 "share-lineLiked the story? Share it on social media!"):
+    for junk in SEED_003_JUNK:
         assert junk not in lines, junk
     assert "Is Belarus preparing to invade Ukraine?" in lines
     assert "Azerbaijan Airlines" not in text
@@ -76,7 +81,7 @@ def test_seed_sentences_otherwise_unchanged(seeds_out: Path) -> None:
         out = texts[path.name]
         assert "\n\n\n" not in out
         for line in path.read_text(encoding="utf-8").split("\n"):
-            if len(line.split()) >= 8:
+            if len(line.split()) >= 8 and line not in SEED_003_JUNK:
                 assert line.strip() in out, (path.name, line)
 
 
