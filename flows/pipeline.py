@@ -120,7 +120,7 @@ class Pipeline:
         t = time.thread_time()
         doc.take(strip_boilerplate(doc.text, self.s.boilerplate, self.rules, repeated))
         t = self._lap("boilerplate", t)
-        lang, _prob = detect_language(doc.text, self.s.language)
+        lang, prob = detect_language(doc.text, self.s.language)
         doc.info["lang"] = lang
         t = self._lap("language", t)
         fragments = repair_fragments(doc.text, lang, self.s.fragments, self.glossary)
