@@ -143,6 +143,7 @@ def run_pipeline(pipe: Pipeline, docs: list[tuple]) -> tuple[Features, float, in
             continue
         texts.append(out.text)
         ids.append(doc_id)
+    features("warm up the code-point tables", pipe.s.minhash)
     started = time.process_time()
     for text in texts:
         key, hashes = features(text, pipe.s.minhash)

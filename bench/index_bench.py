@@ -73,9 +73,10 @@ def fill(location: str, settings: Settings, size: int) -> float:
     return time.perf_counter() - started
 
 
-def batch_features(settings: Settings, size: int, run: int) -> tuple[Features, int]:
-    """1,000 synthetic documents; every tenth is a near-copy of an indexed document."""
-    rng = np.random.default_rng(1000 + run)
+def batch_features(settings: Settings, size: int, run: int, stored: int = 0) -> tuple[Features, int]:
+    """1,000 synthetic documents (new for each index state ``stored``); every tenth is a near-copy of an
+    indexed document."""
+    rng = np.random.default_rng([1000 + run, stored])
     num_perm = settings.minhash.num_perm
     sigs = rng.integers(0, 2**32, size=(BATCH, num_perm), dtype=np.uint32)
     planted = 0
@@ -102,7 +103,10 @@ def batch_features(settings: Settings, size: int, run: int) -> tuple[Features, i
 def measure(location: str, size: int, run: int) -> dict:
     """In this (fresh) process: add one batch of 1,000 documents through flows.dedup."""
     settings = load_settings()
-    feats, planted = batch_features(settings, size, run)
+    probe = open_index(location, settings)
+    stored = int(probe.stats().get("docs", probe.stats().get("docs_reserved", 0)))
+    probe.close()
+    feats, planted = batch_features(settings, size, run, stored)
     started = time.perf_counter()
     index = open_index(location, settings)
     try:

@@ -24,6 +24,7 @@ class LshOptions(Options):
     containment_min_shingles: int = Field(
         ge=1
     )  # ... when the smaller document has at least this many shingles
+    containment_min_ratio: float = Field(ge=0, le=1)  # ... and it has at least this share of the larger one's
     max_bucket: int = Field(ge=2)  # a band bucket pairs each member with at most this many earlier members
 
 

@@ -49,7 +49,7 @@ class FilterOptions(_Section):
 class DedupOptions(_Section):
     exact: bool
     near: bool
-    keep: str = Field(pattern="^(longest|earliest|first)$")
+    keep: str = Field(pattern="^(longest|earliest|first|first-seen)$")
     date_fields: tuple[str, ...]
 
 

@@ -4,7 +4,10 @@
 Verification (decided here, documented in ``config/default.toml``): an LSH candidate pair inside a
 run is a near-duplicate if the exact Jaccard similarity of the two shingle sets reaches
 ``lsh.threshold``, or, for truncated copies, if ``lsh.containment`` is set, the smaller set has at
-least ``lsh.containment_min_shingles`` shingles and that share of it is contained in the larger one.
+least ``lsh.containment_min_shingles`` shingles and ``lsh.containment_min_ratio`` of the larger
+one's, and that share of it is contained in the larger one (the size guard keeps an article quoted
+whole inside a longer one from counting as its copy). Inside a run LSH proposes candidates down to
+Jaccard ``lsh.candidate_threshold``, as a truncated copy's Jaccard is lower than its containment.
 Shingle hashes are stored per shard in the features file, so the check is exact. Against earlier
 runs the index keeps only 16-bit signatures, so those pairs are verified by estimated Jaccard
 (share of equal MinHash values, ``num_perm`` of them) against the same threshold.
@@ -136,7 +139,12 @@ def verify(a: np.ndarray, b: np.ndarray, settings: Settings) -> tuple[float, str
     sim = jaccard(a, b)
     if sim >= lsh.threshold:
         return sim, "jaccard"
-    if lsh.containment and min(a.size, b.size) >= lsh.containment_min_shingles:
+    small, large = sorted((a.size, b.size))
+    if (
+        lsh.containment
+        and small >= lsh.containment_min_shingles
+        and small >= lsh.containment_min_ratio * large
+    ):
         cont = containment(a, b)
         if cont >= lsh.containment:
             return cont, "containment"

@@ -44,17 +44,26 @@ def test_foreign_sqlite_file_is_refused(tmp_path: Path, settings: Settings) -> N
         open_index(str(path), settings)
 
 
-def test_damaged_pages_are_detected(tmp_path: Path) -> None:
-    settings = load_settings(overrides=[{"index": {"check": "quick"}}])
+@pytest.mark.parametrize("check", ["quick", "schema"])
+def test_damaged_pages_are_detected(tmp_path: Path, check: str) -> None:
+    """``quick`` finds the damage on open; ``schema`` when the run reads the damaged page."""
+    settings = load_settings(overrides=[{"index": {"check": check}}])
     path = tmp_path / "index.db"
     _filled(path, settings)
     data = bytearray(path.read_bytes())
     page = 4096
-    assert len(data) > 4 * page
-    data[2 * page : 3 * page] = b"\xa5" * page  # scribble over a b-tree page
+    assert len(data) > 5 * page
+    data[3 * page : 4 * page] = b"\xa5" * page  # scribble over a b-tree page
     path.write_bytes(bytes(data))
+    arts = articles()[:3]
     with pytest.raises(IndexCorruptError, match=r"corrupted|integrity check"):
-        open_index(str(path), settings)
+        index = open_index(str(path), settings)
+        try:
+            with index.session("run-2") as session:
+                feats = make_features([a["text"] for a in arts], settings, ids=["x", "y", "z"])
+                deduplicate(feats, settings, session)
+        finally:
+            index.close()
     assert path.read_bytes() == bytes(data)
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from cleaners.lsh import band_keys, candidate_pairs, choose_bands
 from flows.config import Settings, load_settings
-from flows.dedup import deduplicate, lsh_shape
+from flows.dedup import candidate_shape, deduplicate, lsh_shape
 from tests.conftest import SEEDS
 from tests.dedup_helpers import articles, make_features
 
@@ -104,3 +104,18 @@ def test_duplicate_ids_rejected_and_seeds_form_no_cluster(settings: Settings) ->
     assert d["rejected"] == {str(len(texts)): "id already used by the document at input position 0"}
     assert d["clusters"] == []
     assert lsh_shape(settings) == (16, 8)
+    assert candidate_shape(settings) == (32, 4)  # inside a run: candidates down to Jaccard 0.55
+    no_containment = load_settings(overrides=[{"lsh": {"containment": 0.0}}])
+    assert candidate_shape(no_containment) == (16, 8)
+
+
+def test_article_quoted_whole_in_a_longer_one_is_not_its_copy(settings: Settings) -> None:
+    arts = [a["text"] for a in articles()]
+    short = max(_paras(arts[5]), key=len)  # a one-paragraph "article"
+    longer = "\n\n".join([*_paras(arts[6])[:4], f"“{short}”", *_paras(arts[6])[4:]])
+    feats = make_features([short, longer], settings)
+    assert feats.shingle_set(0).size >= settings.lsh.containment_min_shingles
+    assert deduplicate(feats, settings)["duplicate_of"] == [-1, -1]
+    loose = load_settings(overrides=[{"lsh": {"containment_min_ratio": 0.0, "candidate_threshold": 0.05}}])
+    d = deduplicate(feats, loose)  # without the size guard the quote would make it a "truncated copy"
+    assert d["duplicate_of"] == [1, -1] and d["rule"][0] == "containment"

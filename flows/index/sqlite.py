@@ -25,6 +25,7 @@ import numpy as np
 from flows.index.base import (
     FORMAT,
     VERSION,
+    DedupIndexError,
     Entry,
     IndexCorruptError,
     IndexLockedError,
@@ -149,7 +150,7 @@ class SqliteIndex:
         self.lock_timeout_s = lock_timeout_s
         fresh = not self.path.exists() or self.path.stat().st_size == 0
         if fresh and not create:
-            raise FileNotFoundError(f"no dedup index at {self.path}")
+            raise DedupIndexError(f"no dedup index at {self.path}")
         if not fresh:
             with self.path.open("rb") as fh:
                 if fh.read(16) != _MAGIC:
