@@ -36,7 +36,7 @@ def tables(report: dict[str, Any], decisions: dict[str, Any], boilerplate: list[
     clusters = [{
         "cluster": c["cluster"], "size": len(c["members"]),
         "kept": ids[c["kept"]] if isinstance(c["kept"], int) and c["kept"] < len(ids) else str(c["kept"]),
-        "min_similarity": min(s for _, s in c["members"]),
+        "min_similarity": min(m[1] for m in c["members"]),  # members: [position, similarity, rule?]
     } for c in biggest]
     reasons = [{"reason": k, "documents": v} for k, v in list(report.get("reject_reasons", {}).items())[:TOP]]
     lines = [{"line": line, "documents": n} for line, n in boilerplate]
