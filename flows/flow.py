@@ -137,27 +137,23 @@ def clean_flow(inputs: list[str], out: str, settings_json: str, work_root: str) 
     settings = Settings.model_validate_json(settings_json)
     _sweep_temporary(Path(work_root))
     timings: dict[str, float] = {}
-    t = flow_started = time.perf_counter()
-    plan = plan_task(inputs, settings_json, work_root)
+    flow_started = time.perf_counter()
+
+    def timed(step: str, fn: Callable[..., Any], *args: Any) -> Any:
+        started = time.perf_counter()
+        result = fn(*args)
+        timings[step] = time.perf_counter() - started
+        return result
+
+    plan = timed("plan", plan_task, inputs, settings_json, work_root)
     shards = plan["shards"]
-    timings["plan"] = time.perf_counter() - t
     if _PROGRESS is not None:
         _PROGRESS("total", 2 * shards)
-    t = time.perf_counter()
-    prepared = _map(prepare_task, "prepare", work_root, shards)
-    timings["prepare"] = time.perf_counter() - t
-    t = time.perf_counter()
-    repeated = repeated_task(work_root, shards)
-    timings["repeated_lines"] = time.perf_counter() - t
-    t = time.perf_counter()
-    cleaned = _map(clean_task, "clean", work_root, shards)
-    timings["clean"] = time.perf_counter() - t
-    t = time.perf_counter()
-    dedup = dedup_task(work_root, shards)
-    timings["dedup"] = time.perf_counter() - t
-    t = time.perf_counter()
-    written = write_task(work_root, shards, out)
-    timings["write"] = time.perf_counter() - t
+    prepared = timed("prepare", _map, prepare_task, "prepare", work_root, shards)
+    repeated = timed("repeated_lines", repeated_task, work_root, shards)
+    cleaned = timed("clean", _map, clean_task, "clean", work_root, shards)
+    dedup = timed("dedup", dedup_task, work_root, shards)
+    written = timed("write", write_task, work_root, shards, out)
     timings["total"] = time.perf_counter() - flow_started
     report = {
         **written,

@@ -11,7 +11,7 @@ Each run:
    ``OUT/<YYYY-MM-DDTHHMMSSZ>/`` named after the run's scheduled time, so a retried run reuses its
    partition and resumes from the partition's work folder;
 3. deduplicates against everything ingested earlier through the persistent dedup index
-   (``index.path``; default ``OUT/dedup-index.sqlite`` when the build has the index);
+   (``index.path``; default ``OUT/dedup-index.sqlite``);
 4. records the files as processed only after the partition is complete.
 """
 
@@ -29,25 +29,17 @@ from flows.ingest_state import STATE_NAME, IngestState, candidate_files
 DEFAULT_INDEX_NAME = "dedup-index.sqlite"
 
 
-def has_index_support() -> bool:
-    """Whether this build's configuration has the persistent dedup index (``[index] path``)."""
-    return "index" in Settings.model_fields
-
-
 def ingest_settings(out_root: Path, config_files: list[str] | None = None, sets: list[str] | None = None,
                     index: str | None = None, workers: int | None = None) -> Settings:
     """The settings of an ingestion run; the dedup index defaults to one inside ``out_root``."""
     overrides: list[dict[str, Any]] = [parse_override(s) for s in sets or []]
     if workers is not None:
         overrides.append({"run": {"workers": workers}})
-    if has_index_support():
-        if not index:
-            index = str(out_root.resolve() / DEFAULT_INDEX_NAME)
-        elif "://" not in index:
-            index = str(Path(index).resolve())
-        overrides.append({"index": {"path": index}})
-    elif index:
-        raise ValueError("--index needs the persistent dedup index, which this build does not have")
+    if not index:
+        index = str(out_root.resolve() / DEFAULT_INDEX_NAME)
+    elif "://" not in index:
+        index = str(Path(index).resolve())
+    overrides.append({"index": {"path": index}})
     return load_settings([Path(c) for c in config_files or []], overrides)
 
 

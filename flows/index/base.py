@@ -10,6 +10,7 @@ index under 1 KB per document. Pairs inside one batch are verified exactly (see 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -63,6 +64,21 @@ def index_params(settings: Any, bands: int, rows: int) -> dict[str, Any]:
         "rows": rows,
         "signature": "uint16-low-bits",
     }
+
+
+def check_meta(meta: dict[str, str], params: dict[str, Any], where: str, remedy: str) -> None:
+    """Raise unless ``meta`` (an index's stored version and parameters) matches this build and config."""
+    if meta.get("version") != str(VERSION):
+        raise IndexMismatchError(
+            f"{where} has format version {meta.get('version')}, this textwash reads version {VERSION}")
+    stored = json.loads(meta["params"])
+    if stored != params:
+        diff = ", ".join(
+            f"{k}: index {stored.get(k)!r} vs config {params.get(k)!r}"
+            for k in sorted(set(stored) | set(params))
+            if stored.get(k) != params.get(k)
+        )
+        raise IndexMismatchError(f"{where} was built with other settings ({diff}); {remedy}")
 
 
 def pack_sig16(sigs: np.ndarray) -> list[bytes]:

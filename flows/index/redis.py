@@ -32,8 +32,8 @@ from flows.index.base import (
     Entry,
     IndexCorruptError,
     IndexLockedError,
-    IndexMismatchError,
     IndexUnreachableError,
+    check_meta,
 )
 
 T = TypeVar("T")
@@ -183,22 +183,8 @@ class RedisIndex:
         meta = {k.decode(): v.decode() for k, v in self.call(lambda r: r.hgetall(key)).items()}
         if meta.get("format") != FORMAT or "params" not in meta:
             raise IndexCorruptError(f"Redis keys {key} at {self.location} are not a textwash dedup index")
-        if meta.get("version") != str(VERSION):
-            raise IndexMismatchError(
-                f"Redis dedup index at {self.location} has format version "
-                f"{meta.get('version')}, this textwash reads version {VERSION}"
-            )
-        stored = json.loads(meta["params"])
-        if stored != params:
-            diff = ", ".join(
-                f"{k}: index {stored.get(k)!r} vs config {params.get(k)!r}"
-                for k in sorted(set(stored) | set(params))
-                if stored.get(k) != params.get(k)
-            )
-            raise IndexMismatchError(
-                f"Redis dedup index at {self.location} was built with other settings "
-                f"({diff}); use another index.redis_prefix or the settings it was built with"
-            )
+        check_meta(meta, params, f"Redis dedup index at {self.location}",
+                   "use another index.redis_prefix or the settings it was built with")
 
     @contextmanager
     def session(self, run: str) -> Iterator[RedisSession]:

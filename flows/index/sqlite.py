@@ -29,7 +29,7 @@ from flows.index.base import (
     Entry,
     IndexCorruptError,
     IndexLockedError,
-    IndexMismatchError,
+    check_meta,
 )
 
 _MAGIC = b"SQLite format 3\x00"
@@ -211,22 +211,7 @@ class SqliteIndex:
             raise IndexCorruptError(
                 f"{self.path} is an SQLite file but not a textwash dedup index; left unchanged"
             )
-        if meta.get("version") != str(VERSION):
-            raise IndexMismatchError(
-                f"dedup index {self.path} has format version {meta.get('version')}, "
-                f"this textwash reads version {VERSION}"
-            )
-        stored = json.loads(meta["params"])
-        if stored != params:
-            diff = ", ".join(
-                f"{k}: index {stored.get(k)!r} vs config {params.get(k)!r}"
-                for k in sorted(set(stored) | set(params))
-                if stored.get(k) != params.get(k)
-            )
-            raise IndexMismatchError(
-                f"dedup index {self.path} was built with other settings ({diff}); "
-                "use a new index or the settings it was built with"
-            )
+        check_meta(meta, params, f"dedup index {self.path}", "use a new index or the settings it was built with")
         if check == "quick":
             result = db.execute("PRAGMA quick_check").fetchall()
             if result != [("ok",)]:

@@ -90,6 +90,25 @@ def test_each_run_ingests_only_new_files(tmp_path: Path) -> None:
     assert state[str((incoming / "a.jsonl").resolve())]["partition"] == Path(r4["partition"]).name
 
 
+def test_later_runs_dedup_against_earlier_partitions(tmp_path: Path) -> None:
+    incoming, out = tmp_path / "in", tmp_path / "out"
+    incoming.mkdir()
+    first = _write_docs(incoming / "a.jsonl", 40, 4)
+    r1 = ingest_flow(str(incoming), str(out), workers=1)
+    assert (out / "dedup-index.sqlite").exists()
+    lines = ARTICLES.read_text(encoding="utf-8").splitlines()
+    syndicated = json.loads(lines[41])["text"]
+    with (incoming / "b.jsonl").open("w", encoding="utf-8") as fh:  # a re-post of one earlier article
+        fh.write(json.dumps({"id": "repost", "text": "Breaking\n\n" + syndicated}, ensure_ascii=False) + "\n")
+        fh.write(json.dumps({"id": "fresh", "text": json.loads(lines[50])["text"]}, ensure_ascii=False) + "\n")
+    r2 = ingest_flow(str(incoming), str(out), workers=1)
+    p2 = Path(r2["partition"])
+    dups = [json.loads(line) for line in (p2 / "duplicates.jsonl").open(encoding="utf-8")]
+    assert [(d["id"], d["duplicate_of"]) for d in dups] == [("repost", first[1])]
+    assert dups[0]["duplicate_of_run"] and Path(r1["partition"]).name in dups[0]["duplicate_of_run"]
+    assert _corpus_ids(p2) == {"fresh"}
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
