@@ -8,7 +8,9 @@ are not sure about still goes to langdetect:
 1. **Script.** Scripts that belong to exactly one of langdetect's 55 languages decide alone when
    they make up most of the letters: Hangul → ko, Hiragana/Katakana → ja, Thai, Greek, Hebrew,
    Bengali, Gujarati, Gurmukhi, Kannada, Malayalam, Tamil, Telugu. (Latin, Cyrillic, Arabic,
-   Devanagari and Han are shared by several languages and never decide.)
+   Devanagari and Han are shared by several languages and never decide alone; Cyrillic decides ru only
+   with Russian's own letters ы/э and none of those only Ukrainian, Belarusian, Bulgarian, Macedonian,
+   Serbian or Turkic alphabets use.)
 2. **Function words.** The share of word tokens that are stopwords of each language (lists from the
    ``stop-words`` package). A language in ``fast_languages`` is accepted only when its share is high,
    every other list's share is far lower, and the sample has enough words; related languages with
@@ -43,6 +45,11 @@ _SCRIPT_RUN = regex.compile("|".join(rf"(?P<{s}>\p{{{s}}}+)" for s in SCRIPT_LAN
 _ANY_SCRIPT = regex.compile(
     "[" + "".join(rf"\p{{{s}}}" for s in (*SCRIPT_LANGUAGE, "Hiragana", "Katakana")) + "]")
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+_CYRILLIC = regex.compile(r"\p{Cyrillic}")
+# Letters of the Russian alphabet that Ukrainian, Bulgarian and Macedonian lack ...
+_RUSSIAN_ONLY = regex.compile("[ыэЫЭ]")
+# ... and letters that Russian lacks (uk, be, bg/mk/sr Cyrillic, and Turkic or Mongolian alphabets).
+_NOT_RUSSIAN = regex.compile("[іїєґўјљњђћџѓќѕәғқңөұүһҗІЇЄҐЎЈЉЊЂЋЏЃЌЅӘҒҚҢӨҰҮҺҖ]")
 _HAN = regex.compile(r"\p{Han}")
 _LETTER = regex.compile(r"\p{L}")
 _WORD = regex.compile(r"\p{L}+(?:['’]\p{L}+)?")
@@ -56,6 +63,7 @@ class LanguageOptions(Options):
     fast_path: bool  # decide by script / function words when that is unambiguous; else langdetect
     script_min_share: float = Field(gt=0.5, le=1)  # share of letters in a one-language script
     kana_min_share: float = Field(gt=0, le=1)  # kana among letters for ja (Han+kana >= script_min_share)
+    russian_letter_min_share: float = Field(gt=0, le=1)  # ы/э among Cyrillic letters for ru (no uk/bg/mk letters)
     stopword_sample_chars: int = Field(gt=0)  # function words are counted in a sample this long
     stopword_min_tokens: int = Field(ge=1)  # fewer words: no function-word decision
     stopword_min_share: float = Field(gt=0, le=1)  # share of tokens that are stopwords of the language
@@ -104,10 +112,20 @@ def _word_languages() -> dict[str, tuple[str, ...]]:
     return {w: tuple(v) for w, v in out.items()}
 
 
+def _russian(text: str, opts: LanguageOptions) -> str | None:
+    """ru for mostly-Cyrillic text with ы/э and none of the letters only its neighbours' alphabets use."""
+    cyrillic = len(_CYRILLIC.findall(text))
+    if cyrillic < opts.script_min_share * len(_LETTER.findall(text)) or _NOT_RUSSIAN.search(text):
+        return None
+    return "ru" if len(_RUSSIAN_ONLY.findall(text)) >= opts.russian_letter_min_share * cyrillic else None
+
+
 def by_script(text: str, opts: LanguageOptions) -> str | None:
     """The language when most letters are in a script only it uses; else None."""
-    if text.isascii() or _ANY_SCRIPT.search(text) is None:
+    if text.isascii():
         return None
+    if _ANY_SCRIPT.search(text) is None:
+        return _russian(text, opts)
     letters = len(_LETTER.findall(text))
     if not letters:
         return None

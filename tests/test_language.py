@@ -56,7 +56,13 @@ def test_script_decides_only_for_one_language_scripts(articles: list[str], plain
     ru = next(t for t, lang in zip(articles, plain, strict=True) if lang == "ru")
     assert by_script(ko, opts) == "ko"
     assert by_script(ja, opts) == "ja"
-    assert by_script(ru, opts) is None  # Cyrillic is shared by ru, uk, bg, mk
+    # Cyrillic is shared by ru, uk, bg, mk: only Russian's own letters (ы, э) without the neighbours' decide
+    assert by_script(ru, opts) == "ru"
+    assert by_script(ru.replace("и", "і"), opts) is None  # Ukrainian letters
+    bg = ("Българското правителство обяви нови мерки за подкрепа на земеделските производители в страната, "
+          "като средствата ще бъдат разпределени до края на годината.")
+    assert by_script(bg, opts) is None  # no ы/э
+    assert by_script(bg + " Иван Добрынин", opts) is None  # one Russian name is not enough
     # a few Hangul words in an English article do not make it Korean
     en = next(t for t, lang in zip(articles, plain, strict=True) if lang == "en")
     assert by_script(en[:600] + " 뉴스 정부 ", opts) is None
