@@ -191,6 +191,18 @@ def _diff_edits(before: str, after: str, rule: str, max_chars: int) -> list[Edit
     offsets = [start]
     for tok in old:
         offsets.append(offsets[-1] + len(tok))
+    if len(old) == len(new):
+        # The usual mojibake repair changes characters inside tokens, never the token count: pair the
+        # tokens up directly (difflib's quadratic matching costs ~10 ms on a long mojibake line).
+        spans: list[list[int]] = []
+        for i, (a, b) in enumerate(zip(old, new, strict=True)):
+            if a != b:
+                if spans and spans[-1][1] == i:
+                    spans[-1][1] = i + 1
+                else:
+                    spans.append([i, i + 1])
+        return [Edit(STAGE, rule, offsets[i1], offsets[i2], "".join(old[i1:i2]), "".join(new[i1:i2]))
+                for i1, i2 in spans]
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     return [
         Edit(STAGE, rule, offsets[i1], offsets[i2], "".join(old[i1:i2]), "".join(new[j1:j2]))
