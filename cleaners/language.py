@@ -83,6 +83,12 @@ def _ensure_factory() -> None:
             _factory_ready = True
 
 
+def warm_up() -> None:
+    """Load langdetect's language profiles now rather than on the first document that needs them."""
+    _ensure_factory()
+    stopword_table()
+
+
 def sample(text: str, limit: int) -> str:
     """A bounded, representative sample: the start, middle and end of long texts."""
     if len(text) <= limit:

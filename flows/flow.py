@@ -211,6 +211,9 @@ def run_local(inputs: list[str], out: Path, settings: Settings,
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["flows.stages"])
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        settings_json = settings.model_dump_json()
+        for _ in range(workers):  # workers load rules and profiles while Prefect starts up
+            pool.submit(stages.warm_up, settings_json)
     _POOL = pool
     try:
         return runner(inputs, str(out.resolve()), settings.model_dump_json(), str(work_root))

@@ -122,6 +122,14 @@ def _reject_record(rej: Reject) -> dict[str, Any]:
     return {"status": "rejected", **rej.output(), "edits": rej.edits, "info": rej.info}
 
 
+def warm_up(settings_json: str) -> None:
+    """Load what every shard needs (rules, glossary, stopwords, langdetect's profiles) ahead of the work."""
+    from cleaners.language import warm_up as warm_language
+
+    pipeline_for(settings_json)
+    warm_language()
+
+
 def prepare_shard(work_root: str, index: int) -> dict[str, Any]:
     """Read, decode and repair one shard; count its lines per site for cross-document boilerplate.
 
