@@ -121,6 +121,7 @@ class BoilerplateRules:
             pos += len(line) + 1
         found: dict[str, frozenset[int]] = {}
         out: list[tuple[_Group, frozenset[int] | None]] = []
+        ascii_doc = doc.isascii()  # then keywords with other characters cannot occur
         for group in self.groups:
             if not group.requires or group.max_chars <= LINE_CHECK_MAX_CHARS:
                 out.append((group, None))  # no keywords, or short lines only: checked line by line
@@ -128,7 +129,8 @@ class BoilerplateRules:
             hits: set[int] = set()
             for kw in group.requires:
                 if kw not in found:
-                    found[kw] = _lines_with(doc, kw, starts)
+                    absent = (ascii_doc and not kw.isascii()) or kw not in doc
+                    found[kw] = frozenset() if absent else _lines_with(doc, kw, starts)
                 hits |= found[kw]
             if hits:
                 out.append((group, frozenset(hits)))
