@@ -6,8 +6,9 @@ one-word menu, share and button lines cost one lookup.
 
 ``[[rule]]`` whole-line patterns of the same length limit and ``requires`` keywords are joined into
 one alternation with a named group per pattern, so a line costs at most one regex call per group, and
-none when it has none of the group's keywords (search patterns run one by one: an alternation would
-defeat their literal-prefix scan). Every call has a time
+none when it has none of the group's keywords (for search patterns the alternation is a filter: when it
+finds a match, the patterns before the one it found are tried one by one, since the first pattern
+that matches anywhere wins, not the leftmost match). Every call has a time
 limit; if the joined pattern runs out of time, the group's patterns are tried one by one, each with
 the limit, and a pattern that times out is skipped for that line (counted in :class:`MatchStats`):
 a catastrophic user pattern slows a run down but cannot hang it.
@@ -204,15 +205,21 @@ def _run(pattern: regex.Pattern[str], search: bool, line: str, timeout: float) -
 
 
 def _match_group(group: _Group, line: str, timeout: float, stats: MatchStats | None) -> Rule | None:
-    if group.search:  # one alternation defeats the literal-prefix scan of search: try them one by one
-        return _match_each(group, line, timeout, stats)
     try:
         m = _run(group.combined, group.search, line, timeout)
     except TimeoutError:
         return _match_each(group, line, timeout, stats)
     if m is None:
         return None
-    rule = group.by_name.get(m.lastgroup or "")
+    name = m.lastgroup or ""
+    rule = group.by_name.get(name)
+    if group.search:
+        if rule is None:  # pragma: no cover - lastgroup is the outer group in practice
+            return _match_each(group, line, timeout, stats)
+        # the alternation found the leftmost match, but the rule is the first in order that matches
+        # anywhere: one of the patterns before the one found, else that one
+        earlier = group.members[: int(name.removeprefix("_bp"))]
+        return _match_each(group, line, timeout, stats, earlier) or rule
     if rule is not None:
         return rule
     for name, rule in group.members:  # pragma: no cover - lastgroup is the outer group in practice
@@ -221,8 +228,14 @@ def _match_group(group: _Group, line: str, timeout: float, stats: MatchStats | N
     return None  # pragma: no cover
 
 
-def _match_each(group: _Group, line: str, timeout: float, stats: MatchStats | None) -> Rule | None:
-    for _, rule in group.members:
+def _match_each(
+    group: _Group,
+    line: str,
+    timeout: float,
+    stats: MatchStats | None,
+    members: tuple[tuple[str, Rule], ...] | None = None,
+) -> Rule | None:
+    for _, rule in group.members if members is None else members:
         assert rule.pattern is not None
         try:
             m = _run(rule.pattern, group.search, line, timeout)
