@@ -320,6 +320,7 @@ def classify_lines(
 ) -> dict[int, str]:
     """Map each boilerplate line's index in ``lines`` to the rule or signal that removes it."""
     o = opts
+    stats = stats if stats is not None else MatchStats()
     stop = _stoplist(lines, lang, stopwords, o)
     lowered = [line.lower() for line in lines]
     groups = rules.candidates(lowered)
@@ -331,7 +332,7 @@ def classify_lines(
         if not text:
             continue
         low = lowered[i].strip()
-        rule = rules.match(text, timeout, stats, groups, i, low if len(low) == len(text) else None)
+        rule = rules.match_line(line, text, timeout, stats, groups, i, low if len(low) == len(text) else None)
         if rule is not None:  # a rule line needs only its length later on
             f = LineFeatures(len(text), 0, 0.0, False, 0, False)
             items.append(_Line(i, text, f, BAD, rule.label, True))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import regex
@@ -27,6 +27,7 @@ import regex
 FLAGS = regex.IGNORECASE | regex.V1
 _PUNCT = re.compile(r"[\W_]+")
 _EDGE_NUMBER = re.compile(r"^\d+ | \d+$")
+LINE_CACHE_SIZE = 50_000  # lines whose rule is remembered (then the memory starts afresh)
 LINE_CHECK_MAX_CHARS = (
     200  # keyword groups for lines up to this long are checked per line, longer ones per document
 )
@@ -71,6 +72,8 @@ class BoilerplateRules:
     phrases: Mapping[str, Rule]
     groups: tuple[_Group, ...]
     phrase_max_chars: int
+    # (line as in the document, time limit) -> its rule: lines recur across a site's pages
+    line_cache: dict[tuple[str, float], Rule | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_mapping(cls, *datas: Mapping[str, Any]) -> BoilerplateRules:
@@ -136,6 +139,31 @@ class BoilerplateRules:
             if hits:
                 out.append((group, frozenset(hits)))
         return out
+
+    def match_line(
+        self,
+        raw: str,
+        line: str,
+        timeout: float,
+        stats: MatchStats,
+        groups: list[tuple[_Group, frozenset[int] | None]],
+        index: int,
+        lower: str | None,
+    ) -> Rule | None:
+        """:meth:`match` of the document's line ``raw`` (``line``: stripped), remembered per ``raw``:
+        the result depends on the line alone (its keywords decide its place in ``groups``), except when
+        a pattern ran out of time, and then it is not remembered."""
+        key = (raw, timeout)
+        cache = self.line_cache
+        if key in cache:
+            return cache[key]
+        before = stats.timeouts
+        rule = self.match(line, timeout, stats, groups, index, lower)
+        if stats.timeouts == before:
+            if len(cache) >= LINE_CACHE_SIZE:
+                cache.clear()
+            cache[key] = rule
+        return rule
 
     def match(
         self,
