@@ -27,6 +27,7 @@ import regex
 FLAGS = regex.IGNORECASE | regex.V1
 _PUNCT = re.compile(r"[\W_]+")
 _EDGE_NUMBER = re.compile(r"^\d+ | \d+$")
+_UNKNOWN = object()
 LINE_CACHE_SIZE = 50_000  # lines whose rule is remembered (then the memory starts afresh)
 LINE_CHECK_MAX_CHARS = (
     200  # keyword groups for lines up to this long are checked per line, longer ones per document
@@ -155,8 +156,9 @@ class BoilerplateRules:
         a pattern ran out of time, and then it is not remembered."""
         key = (raw, timeout)
         cache = self.line_cache
-        if key in cache:
-            return cache[key]
+        known = cache.get(key, _UNKNOWN)  # one lookup: safe if another thread clears the cache
+        if known is not _UNKNOWN:
+            return known  # type: ignore[return-value]
         before = stats.timeouts
         rule = self.match(line, timeout, stats, groups, index, lower)
         if stats.timeouts == before:
