@@ -282,15 +282,31 @@ def _keep_titles(
             budget -= it.feats.chars
             if budget <= 0:
                 break
-    # a stem is shared if some word of the article's start begins with it (cheaper than its word set)
-    body = " " + _NON_WORD.sub(" ", " ".join(parts).lower())
+    body = " ".join(parts).lower()
     for it in window:
         stems = content_stems(it.text, stop, o.stem_chars)
         if not stems:
             continue
-        shared = sum(f" {s}" in body for s in stems)
+        shared = sum(_starts_word(body, s) for s in stems)
         if shared >= o.title_min_shared and shared >= o.title_min_share * len(stems):
             it.cls, it.why = GOOD, ""
+
+
+def _starts_word(text: str, stem: str) -> bool:
+    """Whether some word of ``text`` (a maximal run of ``\\w`` characters) begins with ``stem`` (a stem
+    holding a non-word character, such as an apostrophe, begins none)."""
+    if _NON_WORD.search(stem):
+        return False
+    i = text.find(stem)
+    while i >= 0:
+        if i == 0 or not _is_word_char(text[i - 1]):
+            return True
+        i = text.find(stem, i + 1)
+    return False
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # exactly ``re``'s ``\\w`` for str patterns
 
 
 def classify_lines(
@@ -304,6 +320,7 @@ def classify_lines(
 ) -> dict[int, str]:
     """Map each boilerplate line's index in ``lines`` to the rule or signal that removes it."""
     o = opts
+    stats = stats if stats is not None else MatchStats()
     stop = _stoplist(lines, lang, stopwords, o)
     lowered = [line.lower() for line in lines]
     groups = rules.candidates(lowered)
@@ -315,7 +332,7 @@ def classify_lines(
         if not text:
             continue
         low = lowered[i].strip()
-        rule = rules.match(text, timeout, stats, groups, i, low if len(low) == len(text) else None)
+        rule = rules.match_line(line, text, timeout, stats, groups, i, low if len(low) == len(text) else None)
         if rule is not None:  # a rule line needs only its length later on
             f = LineFeatures(len(text), 0, 0.0, False, 0, False)
             items.append(_Line(i, text, f, BAD, rule.label, True))

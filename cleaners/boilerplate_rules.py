@@ -6,8 +6,9 @@ one-word menu, share and button lines cost one lookup.
 
 ``[[rule]]`` whole-line patterns of the same length limit and ``requires`` keywords are joined into
 one alternation with a named group per pattern, so a line costs at most one regex call per group, and
-none when it has none of the group's keywords (search patterns run one by one: an alternation would
-defeat their literal-prefix scan). Every call has a time
+none when it has none of the group's keywords (for search patterns the alternation is a filter: when it
+finds a match, the patterns before the one it found are tried one by one, since the first pattern
+that matches anywhere wins, not the leftmost match). Every call has a time
 limit; if the joined pattern runs out of time, the group's patterns are tried one by one, each with
 the limit, and a pattern that times out is skipped for that line (counted in :class:`MatchStats`):
 a catastrophic user pattern slows a run down but cannot hang it.
@@ -18,7 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import regex
@@ -26,6 +27,8 @@ import regex
 FLAGS = regex.IGNORECASE | regex.V1
 _PUNCT = re.compile(r"[\W_]+")
 _EDGE_NUMBER = re.compile(r"^\d+ | \d+$")
+_UNKNOWN = object()
+LINE_CACHE_SIZE = 50_000  # lines whose rule is remembered (then the memory starts afresh)
 LINE_CHECK_MAX_CHARS = (
     200  # keyword groups for lines up to this long are checked per line, longer ones per document
 )
@@ -70,6 +73,8 @@ class BoilerplateRules:
     phrases: Mapping[str, Rule]
     groups: tuple[_Group, ...]
     phrase_max_chars: int
+    # (line as in the document, time limit) -> its rule: lines recur across a site's pages
+    line_cache: dict[tuple[str, float], Rule | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_mapping(cls, *datas: Mapping[str, Any]) -> BoilerplateRules:
@@ -121,6 +126,7 @@ class BoilerplateRules:
             pos += len(line) + 1
         found: dict[str, frozenset[int]] = {}
         out: list[tuple[_Group, frozenset[int] | None]] = []
+        ascii_doc = doc.isascii()  # then keywords with other characters cannot occur
         for group in self.groups:
             if not group.requires or group.max_chars <= LINE_CHECK_MAX_CHARS:
                 out.append((group, None))  # no keywords, or short lines only: checked line by line
@@ -128,11 +134,38 @@ class BoilerplateRules:
             hits: set[int] = set()
             for kw in group.requires:
                 if kw not in found:
-                    found[kw] = _lines_with(doc, kw, starts)
+                    absent = (ascii_doc and not kw.isascii()) or kw not in doc
+                    found[kw] = frozenset() if absent else _lines_with(doc, kw, starts)
                 hits |= found[kw]
             if hits:
                 out.append((group, frozenset(hits)))
         return out
+
+    def match_line(
+        self,
+        raw: str,
+        line: str,
+        timeout: float,
+        stats: MatchStats,
+        groups: list[tuple[_Group, frozenset[int] | None]],
+        index: int,
+        lower: str | None,
+    ) -> Rule | None:
+        """:meth:`match` of the document's line ``raw`` (``line``: stripped), remembered per ``raw``:
+        the result depends on the line alone (its keywords decide its place in ``groups``), except when
+        a pattern ran out of time, and then it is not remembered."""
+        key = (raw, timeout)
+        cache = self.line_cache
+        known = cache.get(key, _UNKNOWN)  # one lookup: safe if another thread clears the cache
+        if known is not _UNKNOWN:
+            return known  # type: ignore[return-value]
+        before = stats.timeouts
+        rule = self.match(line, timeout, stats, groups, index, lower)
+        if stats.timeouts == before:
+            if len(cache) >= LINE_CACHE_SIZE:
+                cache.clear()
+            cache[key] = rule
+        return rule
 
     def match(
         self,
@@ -202,15 +235,21 @@ def _run(pattern: regex.Pattern[str], search: bool, line: str, timeout: float) -
 
 
 def _match_group(group: _Group, line: str, timeout: float, stats: MatchStats | None) -> Rule | None:
-    if group.search:  # one alternation defeats the literal-prefix scan of search: try them one by one
-        return _match_each(group, line, timeout, stats)
     try:
         m = _run(group.combined, group.search, line, timeout)
     except TimeoutError:
         return _match_each(group, line, timeout, stats)
     if m is None:
         return None
-    rule = group.by_name.get(m.lastgroup or "")
+    name = m.lastgroup or ""
+    rule = group.by_name.get(name)
+    if group.search:
+        if rule is None:  # pragma: no cover - lastgroup is the outer group in practice
+            return _match_each(group, line, timeout, stats)
+        # the alternation found the leftmost match, but the rule is the first in order that matches
+        # anywhere: one of the patterns before the one found, else that one
+        earlier = group.members[: int(name.removeprefix("_bp"))]
+        return _match_each(group, line, timeout, stats, earlier) or rule
     if rule is not None:
         return rule
     for name, rule in group.members:  # pragma: no cover - lastgroup is the outer group in practice
@@ -219,8 +258,14 @@ def _match_group(group: _Group, line: str, timeout: float, stats: MatchStats | N
     return None  # pragma: no cover
 
 
-def _match_each(group: _Group, line: str, timeout: float, stats: MatchStats | None) -> Rule | None:
-    for _, rule in group.members:
+def _match_each(
+    group: _Group,
+    line: str,
+    timeout: float,
+    stats: MatchStats | None,
+    members: tuple[tuple[str, Rule], ...] | None = None,
+) -> Rule | None:
+    for _, rule in group.members if members is None else members:
         assert rule.pattern is not None
         try:
             m = _run(rule.pattern, group.search, line, timeout)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 WORD = re.compile(r"\w+(?:['’]\w+)*")
-MENU_CHARS = ("|", "»", "›", "•", "·", "▸", "►", "«")
+MENU_CHARS = ("|", "»", "›", "•", "·", "▸", "►", "«")  # "|" the only ASCII one (see _menu_tokens)
 MENU_MAX_CHARS = 400  # separators are counted on lines up to this long (menus are not paragraphs)
 CLOSERS = "'\"”’»)]*"
 SENTENCE_ENDS = frozenset(".!?…。！？")
@@ -45,9 +45,15 @@ def line_features(
         words=words,
         stop_density=stops / k if k else 0.0,
         sentence_end=bool(tail) and tail[-1] in SENTENCE_ENDS and not tail.endswith(("...", "…")),
-        menu_tokens=sum(map(line.count, MENU_CHARS)) if n <= MENU_MAX_CHARS else 0,
+        menu_tokens=_menu_tokens(line) if n <= MENU_MAX_CHARS else 0,
         truncated=line.endswith(TRUNCATION) and not INNER_SENTENCE_END.search(line, 0, n - 4),
     )
+
+
+def _menu_tokens(line: str) -> int:
+    if line.isascii():  # "|" is the only ASCII separator
+        return line.count("|")
+    return sum(map(line.count, MENU_CHARS))
 
 
 def capitalised_share(line: str) -> float:
