@@ -17,18 +17,39 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+import orjson
+
 TMP_MARK = ".tmp-"
 
 
-def dumps(record: Any, **kwargs: Any) -> str:
-    """JSON text that is always valid UTF-8: lone surrogates (e.g. from ``"\\ud800"`` in an input) stay
-    JSON escapes instead of making the output unencodable."""
-    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"), **kwargs)
+def dumps_bytes(record: Any) -> bytes:
+    """One compact JSON line (UTF-8, no newline) that is always valid UTF-8.
+
+    orjson is ~5× faster than the standard library on our records; what it refuses (lone surrogates,
+    integers over 64 bits, non-string keys) goes through :mod:`json`, where lone surrogates (e.g. from
+    ``"\\ud800"`` in an input) stay JSON escapes instead of making the output unencodable.
+    """
     try:
-        line.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: keep it as a JSON escape, which is valid UTF-8
-        line = json.dumps(record, ensure_ascii=True, separators=(",", ":"), **kwargs)
-    return line
+        return orjson.dumps(record)
+    except (TypeError, orjson.JSONEncodeError):
+        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        try:
+            return line.encode("utf-8")
+        except UnicodeEncodeError:
+            return json.dumps(record, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def dumps(record: Any) -> str:
+    """:func:`dumps_bytes` as text."""
+    return dumps_bytes(record).decode("utf-8")
+
+
+def loads(line: bytes | str) -> Any:
+    """Parse one JSON line (orjson, falling back to :mod:`json` for what orjson refuses, e.g. huge ints)."""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line)
 
 
 def tmp_path(path: Path) -> Path:
@@ -120,7 +141,7 @@ class AtomicFiles:
         return self
 
     def write(self, name: str, record: Any) -> None:
-        data = (dumps(record) + "\n").encode("utf-8")
+        data = dumps_bytes(record) + b"\n"
         try:
             self.fh[name].write(data)
         except OSError as exc:
@@ -160,10 +181,10 @@ class AtomicFiles:
 
 def write_jsonl(path: Path, records: Iterable[Any]) -> int:
     count = 0
-    with atomic_open(path) as fh:
+    with atomic_open(path, "wb") as fh:
         for record in records:
-            fh.write(dumps(record))
-            fh.write("\n")
+            fh.write(dumps_bytes(record))
+            fh.write(b"\n")
             count += 1
     return count
 
@@ -181,6 +202,6 @@ def write_json(path: Path, data: Any) -> None:
 
 
 def read_jsonl(path: Path) -> Iterator[Any]:
-    with open(path, encoding="utf-8") as fh:
+    with open(path, "rb") as fh:
         for line in fh:
-            yield json.loads(line)
+            yield loads(line)
