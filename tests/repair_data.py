@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -13,7 +12,7 @@ REPAIR = Path(__file__).resolve().parent / "data" / "repair"
 @lru_cache(maxsize=1)
 def articles() -> tuple[dict[str, str], ...]:
     """The 181 clean news articles (id, url, text)."""
-    with gzip.open(REPAIR / "articles.jsonl.gz", "rt", encoding="utf-8") as fh:
+    with (REPAIR.parent / "news" / "articles.jsonl").open(encoding="utf-8") as fh:
         return tuple(json.loads(line) for line in fh)
 
 

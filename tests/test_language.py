@@ -12,7 +12,7 @@ from langdetect import DetectorFactory, detect
 from cleaners.language import by_function_words, by_script, detect_language, identify
 from flows.config import Settings
 
-ARTICLES = Path(__file__).resolve().parent / "data" / "language" / "articles.jsonl"
+ARTICLES = Path(__file__).resolve().parent / "data" / "news" / "articles.jsonl"
 
 
 @pytest.fixture(scope="module")

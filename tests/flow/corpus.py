@@ -6,7 +6,7 @@ import json
 import random
 from pathlib import Path
 
-ARTICLES = Path(__file__).resolve().parent.parent / "data" / "language" / "articles.jsonl"
+ARTICLES = Path(__file__).resolve().parent.parent / "data" / "news" / "articles.jsonl"
 
 
 def write_corpus(path: Path, copies: int = 1, near: int = 15, exact: int = 5, seed: int = 3) -> int:
