@@ -54,6 +54,8 @@ class DecodeOptions(Options):
     max_control_share: float = Field(ge=0, le=1)  # share of C0 controls/NULs that marks data as binary
     sniff_bytes: int = Field(gt=0)  # how many leading bytes the binary check looks at
     utf16_nul_share: float = Field(ge=0, le=1)  # NULs on one byte parity that mark BOM-less UTF-16
+    utf16_min_letters: float = Field(ge=0, le=1)  # BOM-less UTF-16 without NULs: share of letters ...
+    utf16_min_breaks: float = Field(ge=0, le=1)  # ... and of spaces, punctuation and line breaks
 
 
 def _binary_kind(data: bytes, opts: DecodeOptions) -> str | None:
@@ -86,7 +88,7 @@ def _bomless_utf16(data: bytes, opts: DecodeOptions) -> str | None:
     return None
 
 
-def _utf16_by_decoding(data: bytes) -> tuple[str, str] | None:
+def _utf16_by_decoding(data: bytes, opts: DecodeOptions) -> tuple[str, str] | None:
     """BOM-less UTF-16 recognised by decoding: strictly valid (random bytes almost never are: lone
     surrogates) and text-like: no controls or unassigned/private characters, mostly letters, and
     spaces or punctuation between them (repetitive binary decodes to unbroken "letters")."""
@@ -97,12 +99,13 @@ def _utf16_by_decoding(data: bytes) -> tuple[str, str] | None:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        categories = [unicodedata.category(ch) for ch in text[:2000] if ch not in "\t\n\r\f"]
+        head = text[: opts.sniff_bytes // 2]
+        categories = [unicodedata.category(ch) for ch in head if ch not in "\t\n\r\f"]
         if any(c in ("Cc", "Cn", "Co", "Cs") for c in categories):
             continue
         letters = sum(c[0] == "L" for c in categories)
-        breaks = sum(c[0] in "ZP" for c in categories) + text[:2000].count("\n")
-        if letters >= 0.5 * len(categories) and breaks >= 0.03 * len(categories):
+        breaks = sum(c[0] in "ZP" for c in categories) + head.count("\n")
+        if letters >= opts.utf16_min_letters * len(categories) and breaks >= opts.utf16_min_breaks * len(categories):
             return codec, text
     return None
 
@@ -131,7 +134,7 @@ def decode_bytes(data: bytes, opts: DecodeOptions) -> StageResult:
     kind = _binary_kind(data, opts)
     if kind == "control-bytes":
         # UTF-16 of non-Latin text (Cyrillic 0x04xx, CJK) has no NUL pattern but many "control" bytes
-        found = _utf16_by_decoding(data)
+        found = _utf16_by_decoding(data, opts)
         if found:
             return StageResult(found[1], _audit(found[0], "utf16-text-check"), info={"encoding": found[0]})
     if kind:
