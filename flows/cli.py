@@ -117,13 +117,18 @@ def clean(inputs: tuple[str, ...], out: Path, config: tuple[str, ...], sets: tup
     from flows.prefect_env import configure
 
     configure(verbose)
+    from flows import prefect_server, reaper
+
+    watchdog = reaper.start()  # first: after a kill -9 it also ends the API server started next
+    api_server = prefect_server.start()  # boots while Prefect is imported (needs PREFECT_API_URL first)
     from flows.flow import run_local
     from flows.inputs import InputError
 
     started = time.perf_counter()
     try:
         with _Progress(settings.run.progress and not no_progress) as progress:
-            report = run_local(list(inputs), out, settings, progress, dask_address=dask_address)
+            report = run_local(list(inputs), out, settings, progress, dask_address=dask_address,
+                               api_server=api_server, watchdog=watchdog)
     except InputError as exc:
         raise click.UsageError(str(exc)) from exc
     except DedupIndexError as exc:

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prefect import flow, get_run_logger, task
 from prefect.futures import as_completed
@@ -35,6 +35,10 @@ from prefect.futures import as_completed
 from flows import stages
 from flows.config import Settings
 from flows.outputs import write_outputs, write_report
+
+if TYPE_CHECKING:
+    from flows.prefect_server import LocalServer
+    from flows.reaper import Reaper
 
 # Set by the CLI for the duration of a local run: the process pool and a progress callback.
 _POOL: Executor | None = None
@@ -190,14 +194,20 @@ def work_root_for(inputs: list[str], out: Path, settings: Settings) -> Path:
 
 def run_local(inputs: list[str], out: Path, settings: Settings,
               progress: Callable[[str, int], None] | None = None,
-              dask_address: str | None = None) -> dict[str, Any]:
-    """Run :func:`clean_flow` with a local process pool of ``run.workers`` processes, or on a Dask cluster."""
+              dask_address: str | None = None, api_server: LocalServer | None = None,
+              watchdog: Reaper | None = None) -> dict[str, Any]:
+    """Run :func:`clean_flow` with a local process pool of ``run.workers`` processes, or on a Dask cluster.
+
+    ``api_server`` (from :func:`flows.prefect_server.start`) is awaited once the workers are warming
+    up and stopped at the end; ``watchdog`` is a running :mod:`flows.reaper` (else one is started).
+    """
     global _POOL, _PROGRESS
     from flows import reaper
 
     workers = settings.run.workers or os.cpu_count() or 1
     work_root = work_root_for(inputs, out, settings)
-    watchdog = reaper.start()  # after a kill -9, ends the pool and Prefect's ephemeral server
+    if watchdog is None:
+        watchdog = reaper.start()  # after a kill -9, ends the pool and Prefect's ephemeral server
     _PROGRESS = progress
     pool = None
     runner = clean_flow
@@ -216,12 +226,16 @@ def run_local(inputs: list[str], out: Path, settings: Settings,
             pool.submit(stages.warm_up, settings_json)
     _POOL = pool
     try:
+        if api_server is not None:
+            api_server.wait_ready()
         return runner(inputs, str(out.resolve()), settings.model_dump_json(), str(work_root))
     finally:
         _POOL = None
         _PROGRESS = None
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        if api_server is not None:
+            api_server.stop()
         if watchdog is not None:
             watchdog.stop()
 
