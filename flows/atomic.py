@@ -149,6 +149,21 @@ class AtomicFiles:
         self.sha[name].update(data)
         self.lines[name] += 1
 
+    def append_file(self, name: str, path: Path, chunk: int = 1 << 20) -> None:
+        """Append a file of complete JSON lines (e.g. a shard's rendered part) to ``name``."""
+        fh = self.fh[name]
+        sha = self.sha[name]
+        lines = 0
+        with open(path, "rb") as src:
+            while data := src.read(chunk):
+                try:
+                    fh.write(data)
+                except OSError as exc:
+                    raise _with_path(exc, self.folder / name) from exc
+                sha.update(data)
+                lines += data.count(b"\n")
+        self.lines[name] += lines
+
     def _discard(self) -> None:
         for name, fh in self.fh.items():
             with contextlib.suppress(OSError):

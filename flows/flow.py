@@ -34,7 +34,7 @@ from prefect.futures import as_completed
 
 from flows import stages
 from flows.config import Settings
-from flows.outputs import write_outputs, write_report
+from flows.outputs import write_report
 
 if TYPE_CHECKING:
     from flows.prefect_server import LocalServer
@@ -82,12 +82,14 @@ def dedup_task(work_root: str, shards: int) -> dict[str, Any]:
     return _run(stages.dedup, work_root, shards)
 
 
+@task
+def render_task(work_root: str, index: int) -> dict[str, Any]:
+    return _run(stages.render_shard, work_root, index)
+
+
 @task(name="write-outputs")
 def write_task(work_root: str, shards: int, out: str) -> dict[str, Any]:
-    work = stages.Work(Path(work_root))
-    plan = json.loads(work.plan.read_text(encoding="utf-8"))
-    decisions = json.loads(work.dedup.read_text(encoding="utf-8"))
-    return write_outputs([work.cleaned(i) for i in range(shards)], plan["rejects"], decisions, Path(out))
+    return _run(stages.write_outputs, work_root, shards, out)
 
 
 def _versions() -> dict[str, str]:
@@ -152,11 +154,12 @@ def clean_flow(inputs: list[str], out: str, settings_json: str, work_root: str) 
     plan = timed("plan", plan_task, inputs, settings_json, work_root)
     shards = plan["shards"]
     if _PROGRESS is not None:
-        _PROGRESS("total", 2 * shards)
+        _PROGRESS("total", 3 * shards)
     prepared = timed("prepare", _map, prepare_task, "prepare", work_root, shards)
     repeated = timed("repeated_lines", repeated_task, work_root, shards)
     cleaned = timed("clean", _map, clean_task, "clean", work_root, shards)
     dedup = timed("dedup", dedup_task, work_root, shards)
+    rendered = timed("render", _map, render_task, "render", work_root, shards)
     written = timed("write", write_task, work_root, shards, out)
     timings["total"] = time.perf_counter() - flow_started
     report = {
@@ -169,10 +172,12 @@ def clean_flow(inputs: list[str], out: str, settings_json: str, work_root: str) 
         "shards_skipped": {  # > 0 when a killed run was resumed
             "prepare": sum(1 for r in prepared if r.get("skipped")),
             "clean": sum(1 for r in cleaned if r.get("skipped")),
+            "render": sum(1 for r in rendered if r.get("skipped")),
         },
         "shard_seconds": {
             "prepare": round(sum(r.get("seconds", 0.0) for r in prepared), 3),
             "clean": round(sum(r.get("seconds", 0.0) for r in cleaned), 3),
+            "render": round(sum(r.get("seconds", 0.0) for r in rendered), 3),
         },
         "stage_seconds": _stage_seconds(prepared + cleaned),
         "versions": _versions(),

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from flows.atomic import AtomicFiles, atomic_open, read_jsonl
 
@@ -76,33 +76,75 @@ def _audit(rec: dict[str, Any], status: str, **extra: Any) -> dict[str, Any]:
 
 def _records(cleaned: list[Path], plan_rejects: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """Every record in output order: file-level rejects of the plan, then the shards in input order."""
-    for rej in plan_rejects:
-        yield {"status": "rejected", **rej}
+    yield from plan_records(plan_rejects)
     for path in cleaned:
         yield from read_jsonl(path)
 
 
-def _plan_ids(cleaned: list[Path], plan_rejects: list[dict[str, Any]],
-              id_rejects: dict[str, str]) -> list[IdDecision]:
-    records = []
-    pos = -1
-    for rec in _records(cleaned, plan_rejects):
+def plan_records(plan_rejects: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The plan's file-level rejects as output records (they come first in every output file)."""
+    for rej in plan_rejects:
+        yield {"status": "rejected", **rej}
+
+
+def id_rows(records: Iterable[dict[str, Any]], id_rejects: dict[str, str],
+            first_pos: int = 0) -> list[tuple[str, str, bool]]:
+    """``(id, source, used)`` per record for :func:`assign_ids`; ``first_pos``: position of the first
+    kept (``ok``) record among all cleaned documents of the run."""
+    rows = []
+    pos = first_pos - 1
+    for rec in records:
         used = False
         if rec["status"] == "ok":
             pos += 1
             used = str(pos) not in id_rejects
-        records.append((rec["id"], rec["source"], used))
-    return assign_ids(records)
+        rows.append((rec["id"], rec["source"], used))
+    return rows
 
 
-def write_outputs(cleaned: list[Path], plan_rejects: list[dict[str, Any]], decisions: dict[str, Any],
-                  out: Path) -> dict[str, Any]:
-    """Merge the cleaned shards, in input order, into the output files; returns counts."""
-    counts: Counter[str] = Counter(dict.fromkeys(("input", "kept", "duplicates_exact", "duplicates_near",
-                                                  "rejected"), 0))
-    reasons: Counter[str] = Counter()
-    edits_by_rule: Counter[str] = Counter()
-    docs_changed: Counter[str] = Counter()
+def renamed_ids(rows: list[tuple[str, str, bool]]) -> dict[int, IdDecision]:
+    """Output position → new id, for the records :func:`assign_ids` renames (usually none)."""
+    return {k: d for k, d in enumerate(assign_ids(rows)) if d.renamed_from is not None}
+
+
+@dataclass
+class Tally:
+    """What the report counts while records are written; shard tallies merge in output order."""
+
+    counts: Counter[str] = field(default_factory=lambda: Counter(dict.fromkeys(
+        ("input", "kept", "duplicates_exact", "duplicates_near", "rejected"), 0)))
+    reasons: Counter[str] = field(default_factory=Counter)
+    edits_by_rule: Counter[str] = field(default_factory=Counter)
+    docs_changed: Counter[str] = field(default_factory=Counter)
+
+    def merge(self, other: Tally) -> None:
+        self.counts.update(other.counts)
+        self.reasons.update(other.reasons)
+        self.edits_by_rule.update(other.edits_by_rule)
+        self.docs_changed.update(other.docs_changed)
+
+    def to_json(self) -> dict[str, list[list[Any]]]:
+        """Pairs, not objects: key order (first seen) survives any JSON writer."""
+        return {name: [[k, v] for k, v in getattr(self, name).items()]
+                for name in ("counts", "reasons", "edits_by_rule", "docs_changed")}
+
+    @classmethod
+    def from_json(cls, data: dict[str, list[list[Any]]]) -> Tally:
+        return cls(**{name: Counter({k: v for k, v in pairs}) for name, pairs in data.items()})
+
+
+class Sink(Protocol):
+    def write(self, name: str, record: Any) -> None: ...
+
+
+def render(records: Iterable[dict[str, Any]], decisions: dict[str, Any], renamed: dict[int, IdDecision],
+           w: Sink, tally: Tally, first: int = 0, first_pos: int = 0) -> None:
+    """Write each record to corpus, duplicates or rejects (and one audit line), counting into ``tally``.
+
+    ``first`` is the output position of the first record (for ``renamed``), ``first_pos`` its position
+    among the cleaned (``ok``) documents (for the dedup ``decisions``): a shard renders on its own.
+    """
+    counts, reasons = tally.counts, tally.reasons
     dup_of = decisions["duplicate_of"]
     sims = decisions["similarity"]
     cluster = decisions["cluster"]
@@ -110,77 +152,99 @@ def write_outputs(cleaned: list[Path], plan_rejects: list[dict[str, Any]], decis
     ids: list[str] = decisions["ids"]  # position among cleaned documents -> id
     earlier: dict[str, dict[str, Any]] = decisions.get("earlier", {})  # duplicates of earlier runs' documents
     rules = decisions.get("rule") or [None] * len(ids)
-    id_plan = _plan_ids(cleaned, plan_rejects, id_rejects)
-    pos = -1
+    pos = first_pos - 1
 
-    def reject(w: AtomicFiles, rec: dict[str, Any], reason: str, detail: str) -> None:
+    def reject(rec: dict[str, Any], reason: str, detail: str) -> None:
         w.write("rejects.jsonl",
                 {"id": rec["id"], "source": rec["source"], "reason": reason, "detail": detail})
         w.write("audit.jsonl", _audit(rec, "rejected", reason=reason))
         counts["rejected"] += 1
         reasons[reason] += 1
 
-    with AtomicFiles(out, OUTPUT_FILES, marker=REPORT_FILE) as w:
-        for k, rec in enumerate(_records(cleaned, plan_rejects)):
-            counts["input"] += 1
-            stages = set()
-            for e in rec.get("edits", []):
-                edits_by_rule[f"{e['stage']}:{e['rule'].split(':')[0]}"] += 1
-                stages.add(e["stage"])
-            for stage in stages:
-                docs_changed[stage] += 1
-            decision = id_plan[k]
-            ok = rec["status"] == "ok"
+    for k, rec in enumerate(records, start=first):
+        counts["input"] += 1
+        stages = set()
+        for e in rec.get("edits", []):
+            tally.edits_by_rule[f"{e['stage']}:{e['rule'].split(':')[0]}"] += 1
+            stages.add(e["stage"])
+        for stage in stages:
+            tally.docs_changed[stage] += 1
+        decision = renamed.get(k)
+        ok = rec["status"] == "ok"
+        if ok:
+            pos += 1
+        if decision is not None:
+            rec = {**rec, "id": decision.id}
+            note = (f"id {decision.renamed_from!r} is already used by a record from {decision.kept_by}; "
+                    f"this record is listed as {decision.id!r}")
             if ok:
-                pos += 1
-            if decision.renamed_from is not None:
-                rec = {**rec, "id": decision.id}
-                note = (f"id {decision.renamed_from!r} is already used by a record from {decision.kept_by}; "
-                        f"this record is listed as {decision.id!r}")
-                if ok:
-                    reject(w, rec, "duplicate_id", note)
-                else:
-                    reject(w, rec, rec["reason"], f"{rec['detail']} ({note})")
-                continue
-            if not ok:
-                reject(w, rec, rec["reason"], rec["detail"])
-                continue
-            if str(pos) in id_rejects:  # dedup saw the id twice; assign_ids gave this record a new id
-                reject(w, rec, "duplicate_id", id_rejects[str(pos)])
-                continue
-            cid = cluster[pos] if cluster[pos] >= 0 else None
-            prior = earlier.get(str(pos))
-            if dup_of[pos] >= 0 or prior:
-                target, sim = (prior["id"], prior["similarity"]) if prior else (ids[dup_of[pos]], sims[pos])
-                extra = {"duplicate_of_run": prior["run"]} if prior else {}
-                extra["rule"] = prior["rule"] if prior else rules[pos]
-                w.write("duplicates.jsonl", {"id": rec["id"], "duplicate_of": target, "similarity": sim,
-                                             **extra, "cluster": cid, "source": rec["source"]})
-                w.write("audit.jsonl", _audit(rec, "duplicate", duplicate_of=target, similarity=sim,
-                                              cluster=cid, **extra))
-                counts["duplicates_exact" if extra["rule"] == "exact" else "duplicates_near"] += 1
-                continue
-            info = rec.get("info", {})
-            w.write("corpus.jsonl", {"id": rec["id"], "text": rec["text"], "lang": info.get("lang"),
-                                     "cluster": cid, "source": rec["source"], "meta": rec["meta"]})
-            w.write("audit.jsonl", _audit(rec, "kept", cluster=cid))
-            counts["kept"] += 1
-        for c in decisions["clusters"]:
-            prior = c.get("kept_earlier")
-            w.write("clusters.jsonl", {
-                "cluster": c["cluster"], "kept": prior["id"] if prior else ids[c["kept"]],
-                **({"kept_run": prior["run"]} if prior else {}),
-                "members": [{"id": ids[m[0]], "similarity": m[1], "rule": m[2] if len(m) > 2 else None}
-                            for m in c["members"]],
-            })
+                reject(rec, "duplicate_id", note)
+            else:
+                reject(rec, rec["reason"], f"{rec['detail']} ({note})")
+            continue
+        if not ok:
+            reject(rec, rec["reason"], rec["detail"])
+            continue
+        if str(pos) in id_rejects:  # dedup saw the id twice; assign_ids gave this record a new id
+            reject(rec, "duplicate_id", id_rejects[str(pos)])
+            continue
+        cid = cluster[pos] if cluster[pos] >= 0 else None
+        prior = earlier.get(str(pos))
+        if dup_of[pos] >= 0 or prior:
+            target, sim = (prior["id"], prior["similarity"]) if prior else (ids[dup_of[pos]], sims[pos])
+            extra = {"duplicate_of_run": prior["run"]} if prior else {}
+            extra["rule"] = prior["rule"] if prior else rules[pos]
+            w.write("duplicates.jsonl", {"id": rec["id"], "duplicate_of": target, "similarity": sim,
+                                         **extra, "cluster": cid, "source": rec["source"]})
+            w.write("audit.jsonl", _audit(rec, "duplicate", duplicate_of=target, similarity=sim,
+                                          cluster=cid, **extra))
+            counts["duplicates_exact" if extra["rule"] == "exact" else "duplicates_near"] += 1
+            continue
+        info = rec.get("info", {})
+        w.write("corpus.jsonl", {"id": rec["id"], "text": rec["text"], "lang": info.get("lang"),
+                                 "cluster": cid, "source": rec["source"], "meta": rec["meta"]})
+        w.write("audit.jsonl", _audit(rec, "kept", cluster=cid))
+        counts["kept"] += 1
+
+
+def write_clusters(w: Sink, decisions: dict[str, Any]) -> None:
+    ids: list[str] = decisions["ids"]
+    for c in decisions["clusters"]:
+        prior = c.get("kept_earlier")
+        w.write("clusters.jsonl", {
+            "cluster": c["cluster"], "kept": prior["id"] if prior else ids[c["kept"]],
+            **({"kept_run": prior["run"]} if prior else {}),
+            "members": [{"id": ids[m[0]], "similarity": m[1], "rule": m[2] if len(m) > 2 else None}
+                        for m in c["members"]],
+        })
+
+
+def summary(tally: Tally, decisions: dict[str, Any], ids_renamed: int, w: AtomicFiles) -> dict[str, Any]:
+    """The write step's part of ``report.json``."""
+    counts = Counter(tally.counts)
     counts["clusters"] = len(decisions["clusters"])
+    reasons = tally.reasons
     return {
         "counts": dict(counts), "reject_reasons": dict(reasons.most_common()),
         "limits_hit": {r: reasons[r] for r in LIMIT_REASONS if reasons[r]},
-        "ids_renamed": sum(1 for d in id_plan if d.renamed_from is not None),
-        "docs_changed_by_stage": dict(docs_changed), "edits_by_rule": dict(edits_by_rule.most_common()),
+        "ids_renamed": ids_renamed,
+        "docs_changed_by_stage": dict(tally.docs_changed), "edits_by_rule": dict(tally.edits_by_rule.most_common()),
         "output_files": w.summary(),
     }
+
+
+def write_outputs(cleaned: list[Path], plan_rejects: list[dict[str, Any]], decisions: dict[str, Any],
+                  out: Path) -> dict[str, Any]:
+    """Merge the cleaned shards, in input order, into the output files in one pass; returns counts.
+
+    (The flow renders shards in parallel and only concatenates: :func:`flows.stages.render_shard`.)
+    """
+    renamed = renamed_ids(id_rows(_records(cleaned, plan_rejects), decisions["rejected"]))
+    tally = Tally()
+    with AtomicFiles(out, OUTPUT_FILES, marker=REPORT_FILE) as w:
+        render(_records(cleaned, plan_rejects), decisions, renamed, w, tally)
+        write_clusters(w, decisions)
+    return summary(tally, decisions, len(renamed), w)
 
 
 def write_report(out: Path, report: dict[str, Any]) -> None:

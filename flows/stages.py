@@ -17,14 +17,27 @@ from typing import Any
 
 import numpy as np
 
-from flows.atomic import read_jsonl, write_json, write_jsonl
+from flows.atomic import AtomicFiles, atomic_open, dumps_bytes, loads, read_jsonl, write_json
 from flows.config import Settings
 from flows.dedup import doc_date, feature_arrays
 from flows.documents import Reject
 from flows.inputs import Shard, discover, plan_shards, read_shard
+from flows.outputs import (
+    OUTPUT_FILES,
+    REPORT_FILE,
+    IdDecision,
+    Tally,
+    plan_records,
+    renamed_ids,
+    render,
+    summary,
+    write_clusters,
+)
 from flows.pipeline import Doc, line_key, pipeline_for
 
 WORK_DIR_NAME = ".textwash-work"
+# the output files a shard contributes lines to (clusters are written from the dedup decisions)
+PART_FILES = ("corpus.jsonl", "duplicates.jsonl", "rejects.jsonl", "audit.jsonl")
 
 
 @dataclass(frozen=True)
@@ -57,9 +70,25 @@ class Work:
     def features(self, i: int) -> Path:
         return self.root / "cleaned" / f"{i:06d}.features.npz"
 
+    def ids(self, i: int) -> Path:
+        """Per record of a cleaned shard: id, source, kept (for the run-wide unique-id plan)."""
+        return self.root / "cleaned" / f"{i:06d}.ids.json"
+
     @property
     def dedup(self) -> Path:
         return self.root / "dedup.json"
+
+    @property
+    def output_plan(self) -> Path:
+        return self.root / "output-plan.json"
+
+    def rendered(self, i: int) -> Path:
+        """Folder with one shard's part of corpus, duplicates, rejects and audit."""
+        return self.root / "rendered" / f"{i:06d}"
+
+    def tally(self, i: int) -> Path:
+        """A rendered shard's counts for the report; written last (marks the shard done)."""
+        return self.root / "rendered" / f"{i:06d}.tally.json"
 
 
 def run_key(inputs: list[str], settings: Settings) -> str:
@@ -141,27 +170,29 @@ def prepare_shard(work_root: str, index: int) -> dict[str, Any]:
     settings = _settings(work)
     pipe = pipeline_for(work.settings.read_text(encoding="utf-8"))
     shard = _plan(work)[index]
-    records: list[dict[str, Any]] = []
     lines: dict[str, Counter[str]] = defaultdict(Counter)
     docs_per_site: Counter[str] = Counter()
     seen: set[tuple[str, str]] = set()  # (site, text key): exact copies count once
     pipe.take_timings()
     started = time.perf_counter()
-    for item in read_shard(shard, settings.input):
-        out = item if isinstance(item, Reject) else pipe.prepare(item)
-        if isinstance(out, Reject):
-            records.append(_reject_record(out))
-            continue
-        records.append({"status": "ok", **out.to_json()})
-        text_key = (out.site, line_key(out.text))
-        if text_key in seen:
-            continue
-        seen.add(text_key)
-        docs_per_site[out.site] += 1
-        lines[out.site].update({line_key(ln) for ln in out.text.split("\n") if ln.strip()})
-    write_json(work.lines(index), {"docs": docs_per_site, "lines": {k: dict(v) for k, v in lines.items()}})
-    write_jsonl(work.prepared(index), records)
-    return {"shard": index, "docs": len(records), "seconds": time.perf_counter() - started,
+    count = 0
+    # records are streamed to the (atomic) shard file, not held: a worker's memory does not grow with the shard
+    with atomic_open(work.prepared(index), "wb") as fh:
+        for item in read_shard(shard, settings.input):
+            count += 1
+            out = item if isinstance(item, Reject) else pipe.prepare(item)
+            if isinstance(out, Reject):
+                fh.write(dumps_bytes(_reject_record(out)) + b"\n")
+                continue
+            fh.write(dumps_bytes({"status": "ok", **out.to_json()}) + b"\n")
+            text_key = (out.site, line_key(out.text))
+            if text_key in seen:
+                continue
+            seen.add(text_key)
+            docs_per_site[out.site] += 1
+            lines[out.site].update({line_key(ln) for ln in out.text.split("\n") if ln.strip()})
+        write_json(work.lines(index), {"docs": docs_per_site, "lines": {k: dict(v) for k, v in lines.items()}})
+    return {"shard": index, "docs": count, "seconds": time.perf_counter() - started,
             "stages": pipe.take_timings()}
 
 
@@ -197,11 +228,12 @@ def _repeated(path: str) -> dict[str, frozenset[str]]:
 def clean_shard(work_root: str, index: int) -> dict[str, Any]:
     """Strip boilerplate, tag language, repair fragments and compute dedup features for one shard."""
     work = Work(Path(work_root))
-    if work.cleaned(index).exists() and work.features(index).exists():
+    if work.cleaned(index).exists() and work.features(index).exists() and work.ids(index).exists():
         return {"shard": index, "skipped": True}
     pipe = pipeline_for(work.settings.read_text(encoding="utf-8"))
     repeated = _repeated(str(work.repeated))
-    records: list[dict[str, Any]] = []
+    count = 0
+    rows: dict[str, list[Any]] = {"ids": [], "sources": [], "ok": []}  # every record, for the id plan
     ids: list[str] = []
     keys: list[str] = []
     shingles: list[np.ndarray] = []
@@ -210,33 +242,37 @@ def clean_shard(work_root: str, index: int) -> dict[str, Any]:
     removed: Counter[str] = Counter()  # boilerplate lines removed, for the run's artifacts
     pipe.take_timings()
     started = time.perf_counter()
-    for rec in read_jsonl(work.prepared(index)):
-        if rec.pop("status") != "ok":
-            records.append({"status": "rejected", **rec})
-            continue
-        doc = Doc.from_json(rec)
-        out = pipe.clean(doc, repeated.get(doc.site, frozenset()))
-        removed.update(e["before"].strip()[:200] for e in out.edits
-                       if e["stage"] == "boilerplate" and not e["after"] and e["before"].strip())
-        if isinstance(out, Reject):
-            records.append(_reject_record(out))
-            continue
-        key, hashes = pipe.features(out)
-        records.append({"status": "ok", **out.to_json()})
-        ids.append(out.id)
-        keys.append(key)
-        shingles.append(hashes)
-        lengths.append(len(out.text))
-        dates.append(doc_date(out.meta, pipe.s.dedup.date_fields))
-    _save_npz(work.features(index), **feature_arrays(ids, keys, shingles, lengths, dates, pipe.s.minhash))
-    write_jsonl(work.cleaned(index), records)
-    return {"shard": index, "docs": len(records), "seconds": time.perf_counter() - started,
+    with atomic_open(work.cleaned(index), "wb") as fh:  # streamed, like prepare_shard
+        for rec in read_jsonl(work.prepared(index)):
+            count += 1
+            rows["ids"].append(rec["id"])
+            rows["sources"].append(rec["source"])
+            rows["ok"].append(False)
+            if rec.pop("status") != "ok":
+                fh.write(dumps_bytes({"status": "rejected", **rec}) + b"\n")
+                continue
+            doc = Doc.from_json(rec)
+            out = pipe.clean(doc, repeated.get(doc.site, frozenset()))
+            removed.update(e["before"].strip()[:200] for e in out.edits
+                           if e["stage"] == "boilerplate" and not e["after"] and e["before"].strip())
+            if isinstance(out, Reject):
+                fh.write(dumps_bytes(_reject_record(out)) + b"\n")
+                continue
+            rows["ok"][-1] = True
+            key, hashes = pipe.features(out)
+            fh.write(dumps_bytes({"status": "ok", **out.to_json()}) + b"\n")
+            ids.append(out.id)
+            keys.append(key)
+            shingles.append(hashes)
+            lengths.append(len(out.text))
+            dates.append(doc_date(out.meta, pipe.s.dedup.date_fields))
+        _save_npz(work.features(index), **feature_arrays(ids, keys, shingles, lengths, dates, pipe.s.minhash))
+        write_json(work.ids(index), rows)
+    return {"shard": index, "docs": count, "seconds": time.perf_counter() - started,
             "stages": pipe.take_timings(), "boilerplate_lines": dict(removed.most_common(50))}
 
 
 def _save_npz(path: Path, **arrays: np.ndarray) -> None:
-    from flows.atomic import atomic_open
-
     with atomic_open(path, "wb") as fh:
         np.savez(fh, **arrays)
 
@@ -247,6 +283,84 @@ def dedup(work_root: str, shards: int) -> dict[str, Any]:
 
     work = Work(Path(work_root))
     if work.dedup.exists():
-        return {"skipped": True}
-    return run_dedup([work.features(i) for i in range(shards)], _settings(work), work.dedup,
-                     run_name=f"{work.root.resolve().parent.parent}#{work.root.name}")
+        stats: dict[str, Any] = {"skipped": True}
+    else:
+        stats = run_dedup([work.features(i) for i in range(shards)], _settings(work), work.dedup,
+                          run_name=f"{work.root.resolve().parent.parent}#{work.root.name}")
+    plan_output(work, shards)
+    return stats
+
+
+def plan_output(work: Work, shards: int) -> None:
+    """The run-wide part of writing, decided once so shards can be rendered in parallel: which
+    records get a new id (:func:`flows.outputs.assign_ids`), and where each shard starts (output
+    position, position among cleaned documents)."""
+    if work.output_plan.exists():
+        return
+    id_rejects = _decisions(work)["rejected"]
+    rows = [(r["id"], r["source"], False) for r in json.loads(work.plan.read_text(encoding="utf-8"))["rejects"]]
+    first, first_pos = [], []
+    pos = 0
+    for i in range(shards):
+        first.append(len(rows))
+        first_pos.append(pos)
+        data = json.loads(work.ids(i).read_text(encoding="utf-8"))
+        for doc_id, source, ok in zip(data["ids"], data["sources"], data["ok"], strict=True):
+            rows.append((doc_id, source, ok and str(pos) not in id_rejects))
+            pos += ok
+    renamed = {str(k): [d.id, d.renamed_from, d.kept_by] for k, d in renamed_ids(rows).items()}
+    write_json(work.output_plan, {"first": first, "first_pos": first_pos, "renamed": renamed})
+
+
+def _cache_key(path: Path) -> tuple[str, int, int]:
+    st = path.stat()  # the same work folder can be decided again (an index run repeated): key on the file
+    return str(path), st.st_mtime_ns, st.st_size
+
+
+@lru_cache(maxsize=1)
+def _load_decisions(key: tuple[str, int, int]) -> dict[str, Any]:
+    return json.loads(Path(key[0]).read_text(encoding="utf-8"))
+
+
+def _decisions(work: Work) -> dict[str, Any]:
+    return _load_decisions(_cache_key(work.dedup))
+
+
+@lru_cache(maxsize=1)
+def _load_output_plan(key: tuple[str, int, int]) -> tuple[dict[str, Any], dict[int, IdDecision]]:
+    data = json.loads(Path(key[0]).read_text(encoding="utf-8"))
+    return data, {int(k): IdDecision(*v) for k, v in data["renamed"].items()}
+
+
+def render_shard(work_root: str, index: int) -> dict[str, Any]:
+    """Write one cleaned shard's lines of corpus, duplicates, rejects and audit (in the worker)."""
+    work = Work(Path(work_root))
+    if work.tally(index).exists():
+        return {"shard": index, "skipped": True}
+    started = time.perf_counter()
+    data, renamed = _load_output_plan(_cache_key(work.output_plan))
+    tally = Tally()
+    with AtomicFiles(work.rendered(index), PART_FILES) as w:
+        render(read_jsonl(work.cleaned(index)), _decisions(work), renamed, w, tally,
+               data["first"][index], data["first_pos"][index])
+    with atomic_open(work.tally(index), "wb") as fh:
+        fh.write(dumps_bytes(tally.to_json()))
+    return {"shard": index, "docs": tally.counts["input"], "seconds": time.perf_counter() - started}
+
+
+def write_outputs(work_root: str, shards: int, out: str) -> dict[str, Any]:
+    """The public output files: the plan's rejects, then every rendered shard appended in input order,
+    then the clusters; all replaced together (:class:`flows.atomic.AtomicFiles`)."""
+    work = Work(Path(work_root))
+    decisions = _decisions(work)
+    _, renamed = _load_output_plan(_cache_key(work.output_plan))
+    plan_rejects = json.loads(work.plan.read_text(encoding="utf-8"))["rejects"]
+    tally = Tally()
+    with AtomicFiles(Path(out), OUTPUT_FILES, marker=REPORT_FILE) as w:
+        render(plan_records(plan_rejects), decisions, renamed, w, tally)
+        for i in range(shards):
+            for name in PART_FILES:
+                w.append_file(name, work.rendered(i) / name)
+            tally.merge(Tally.from_json(loads(work.tally(i).read_bytes())))
+        write_clusters(w, decisions)
+    return summary(tally, decisions, len(renamed), w)

@@ -127,3 +127,56 @@ def test_write_outputs_renames_rejects_that_collide(tmp_path: Path) -> None:
         ("a#1", "symlink_loop"), ("a#2", "binary"), ("b#2", "duplicate_id")]
     assert "s1" not in rejects[0]["detail"] and "already used by a record from s" in rejects[1]["detail"]
     assert report["counts"]["input"] == 5 and report["ids_renamed"] == 3
+
+
+def _work_folder(tmp_path: Path, shards: list[list[dict]], plan_rejects: list[dict], decisions: dict) -> Path:
+    """A run's work folder as the clean and dedup steps leave it (plan, cleaned shards, id rows, decisions)."""
+    from flows.stages import Work
+
+    work = Work(tmp_path / "work")
+    (work.root / "cleaned").mkdir(parents=True)
+    write_json(work.plan, {"rejects": plan_rejects, "shards": []})
+    for i, records in enumerate(shards):
+        cleaned_shard(work.cleaned(i), records)
+        write_json(work.ids(i), {"ids": [r["id"] for r in records], "sources": [r["source"] for r in records],
+                                 "ok": [r["status"] == "ok" for r in records]})
+    write_json(work.dedup, decisions)
+    return work.root
+
+
+def test_shards_rendered_apart_then_concatenated_equal_the_one_pass_write(tmp_path: Path) -> None:
+    from flows import stages
+
+    ok = {"status": "ok", "source": "s", "site": "s", "meta": {"k": "é"}, "text": "t\u2028x", "info": {"lang": "en"}}
+    edit = {"stage": "boilerplate", "rule": "repeated:3", "position": 0, "before": "Menu", "after": ""}
+    shards = [
+        [{"status": "rejected", "id": "a", "source": "s1", "reason": "binary", "detail": "png", "edits": []},
+         {**ok, "id": "a", "edits": [edit]}, {**ok, "id": "b", "edits": []}],
+        [{**ok, "id": "b", "edits": [edit, edit]}, {**ok, "id": "c", "edits": []},
+         {"status": "rejected", "id": "d", "source": "s2", "reason": "empty", "detail": "-", "edits": []}],
+        [],
+        [{**ok, "id": "e", "edits": []}, {**ok, "id": "a#2", "edits": []}],
+    ]
+    decisions = {"ids": ["a", "b", "b", "c", "e", "a#2"], "duplicate_of": [-1, -1, -1, 0, -1, 4],
+                 "similarity": [1.0, 1.0, 1.0, 0.91, 1.0, 0.88], "rule": [None, None, None, "jaccard", None, "x"],
+                 "cluster": [1, -1, -1, 1, 2, 2], "rejected": {"2": "id already used"},
+                 "clusters": [{"cluster": 1, "kept": 0, "members": [[0, 1.0, "kept"], [3, 0.91, "jaccard"]]},
+                              {"cluster": 2, "kept": 4, "members": [[4, 1.0, "kept"], [5, 0.88, "x"]]}]}
+    plan_rejects = [{"id": "a", "source": "dir", "reason": "symlink_loop", "detail": "d"}]
+    root = _work_folder(tmp_path, shards, plan_rejects, decisions)
+    work = stages.Work(root)
+    stages.plan_output(work, len(shards))
+    for i in range(len(shards)):
+        assert not stages.render_shard(str(root), i).get("skipped")
+    assert stages.render_shard(str(root), 0)["skipped"]  # resume: a rendered shard is not redone
+    parts = stages.write_outputs(str(root), len(shards), str(tmp_path / "parts"))
+    whole = write_outputs([work.cleaned(i) for i in range(len(shards))], plan_rejects, decisions,
+                          tmp_path / "whole")
+    assert parts == whole
+    assert parts["counts"]["input"] == 9 and parts["ids_renamed"] == 3  # a#1, a#3 (a#2 is real), b#2
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "parts" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+    ids = [json.loads(x)["id"] for name in ("corpus", "duplicates", "rejects")
+           for x in (tmp_path / "parts" / f"{name}.jsonl").read_bytes().splitlines()]  # U+2028 stays inside
+    assert len(ids) == len(set(ids)) == 9
+    assert parts["output_files"]["corpus.jsonl"]["lines"] == 3  # a, b, e: lines counted by b"\n" only
