@@ -114,6 +114,14 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
         raise
 
 
+class _NoDigest:
+    def update(self, data: bytes) -> None:
+        pass
+
+    def hexdigest(self) -> str:
+        return ""
+
+
 class AtomicFiles:
     """Several JSONL files replaced together, with a line count and SHA-256 per file.
 
@@ -121,13 +129,15 @@ class AtomicFiles:
     caller once everything is in place, so "marker present" means "this output set is complete".
     """
 
-    def __init__(self, folder: Path, names: Iterable[str], marker: str | None = None) -> None:
+    def __init__(self, folder: Path, names: Iterable[str], marker: str | None = None,
+                 digests: bool = True) -> None:
         self.folder = folder
         self.names = tuple(names)
         self.marker = marker
         self.fh: dict[str, IO[bytes]] = {}
         self.lines = dict.fromkeys(self.names, 0)
-        self.sha = {name: hashlib.sha256() for name in self.names}
+        # digests=False: parts that are hashed again when concatenated need no SHA-256 of their own
+        self.sha = {name: hashlib.sha256() if digests else _NoDigest() for name in self.names}
 
     def __enter__(self) -> AtomicFiles:
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -266,7 +266,10 @@ def clean_shard(work_root: str, index: int) -> dict[str, Any]:
             shingles.append(hashes)
             lengths.append(len(out.text))
             dates.append(doc_date(out.meta, pipe.s.dedup.date_fields))
-        _save_npz(work.features(index), **feature_arrays(ids, keys, shingles, lengths, dates, pipe.s.minhash))
+        sig_started = time.thread_time()
+        arrays = feature_arrays(ids, keys, shingles, lengths, dates, pipe.s.minhash)
+        pipe.stage_seconds["minhash"] += time.thread_time() - sig_started  # the signatures are MinHash work
+        _save_npz(work.features(index), **arrays)
         write_json(work.ids(index), rows)
     return {"shard": index, "docs": count, "seconds": time.perf_counter() - started,
             "stages": pipe.take_timings(), "boilerplate_lines": dict(removed.most_common(50))}
@@ -340,7 +343,7 @@ def render_shard(work_root: str, index: int) -> dict[str, Any]:
     started = time.perf_counter()
     data, renamed = _load_output_plan(_cache_key(work.output_plan))
     tally = Tally()
-    with AtomicFiles(work.rendered(index), PART_FILES) as w:
+    with AtomicFiles(work.rendered(index), PART_FILES, digests=False) as w:
         render(read_jsonl(work.cleaned(index)), _decisions(work), renamed, w, tally,
                data["first"][index], data["first_pos"][index])
     with atomic_open(work.tally(index), "wb") as fh:
