@@ -41,7 +41,15 @@ def _role(p: psutil.Process, root: int) -> str:
         return "other"
     if "prefect.server" in cmd or "uvicorn" in cmd:
         return "prefect_server"
-    if "forkserver" in cmd or "multiprocessing" in cmd:
+    if "resource_tracker" in cmd or "flows.reaper" in cmd:
+        return "other"
+    if "forkserver" in cmd:  # pool workers are forked from the forkserver: same command line, it is their parent
+        try:
+            parent = " ".join(p.parent().cmdline()) if p.parent() else ""
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            parent = ""
+        return "workers" if "forkserver" in parent else "forkserver"
+    if "multiprocessing" in cmd:
         return "workers"
     return "other"
 
@@ -55,6 +63,7 @@ class TreeSampler:
         self.peak_pss = 0  # proportional set size: shared pages (forkserver, libraries) counted once
         self.samples = 0
         self.peak_by_role: dict[str, int] = {}
+        self.peak_pss_by_role: dict[str, int] = {}
         self.cpu: dict[int, tuple[str, float]] = {}
         self.roles: dict[int, str] = {}
 
@@ -65,14 +74,19 @@ class TreeSampler:
             return
         total = pss = 0
         by_role: dict[str, int] = {}
+        pss_by_role: dict[str, int] = {}
         full = self.samples % 10 == 0  # PSS reads smaps: every 10th sample
         self.samples += 1
         for p in procs:
             with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-                role = self.roles.setdefault(p.pid, _role(p, self.root.pid))
+                role = self.roles.get(p.pid) or _role(p, self.root.pid)
+                if role != "other":  # a child seen between fork and exec still shows its parent's command
+                    self.roles[p.pid] = role
                 rss = p.memory_info().rss
                 if full:
-                    pss += p.memory_full_info().pss
+                    p_pss = p.memory_full_info().pss
+                    pss += p_pss
+                    pss_by_role[role] = pss_by_role.get(role, 0) + p_pss
                 t = p.cpu_times()
                 self.cpu[p.pid] = (role, t.user + t.system)
                 total += rss
@@ -81,6 +95,8 @@ class TreeSampler:
         self.peak_pss = max(self.peak_pss, pss)
         for role, rss in by_role.items():
             self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), rss)
+        for role, size in pss_by_role.items():
+            self.peak_pss_by_role[role] = max(self.peak_pss_by_role.get(role, 0), size)
 
     def cpu_by_role(self) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -137,6 +153,7 @@ def report_run(corpus: Path, out: Path, workers: int, truth: dict[str, Any],
         "peak_rss_mb": round(tree.peak / 2**20, 1),
         "peak_pss_mb": round(tree.peak_pss / 2**20, 1),
         "peak_rss_mb_by_role": {k: round(v / 2**20, 1) for k, v in sorted(tree.peak_by_role.items())},
+        "peak_pss_mb_by_role": {k: round(v / 2**20, 1) for k, v in sorted(tree.peak_pss_by_role.items())},
         "cpu_s_by_role": cpu,
         # CPU per document in the pipeline's processes (the workers, or the CLI with --workers 1)
         "pipeline_cpu_us_per_doc": round((cpu.get("workers", 0) or cpu.get("cli", 0)) / docs * 1e6, 1),
