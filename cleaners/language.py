@@ -72,14 +72,15 @@ class LanguageOptions(Options):
 
 
 def _ensure_factory() -> None:
+    """Load langdetect's profiles once per process, compactly (:mod:`cleaners.langdetect_profiles`)."""
     global _factory_ready
     if _factory_ready:
         return
     with _lock:
         if not _factory_ready:
-            from langdetect import detector_factory
+            from cleaners.langdetect_profiles import install
 
-            detector_factory.init_factory()
+            install()
             _factory_ready = True
 
 

@@ -1,0 +1,84 @@
+"""langdetect's language profiles held compactly, every probability unchanged.
+
+Stock langdetect keeps, for each of its ~88,000 n-grams, a Python list with one float per language
+(55): about 65 MB per process, although an n-gram occurs in 2 languages on average. Here each n-gram
+maps to its non-zero ``(language index, probability)`` pairs packed in ``bytes`` (about 15 MB), and
+item access rebuilds the dense list langdetect indexes. The profiles are read by langdetect's own
+``DetectorFactory.load_profile`` (its profile files, its file order) and each probability is computed
+by the same expression as ``DetectorFactory.add_profile``, so detection results are bit-identical;
+``tests/test_language.py`` compares them with a stock factory.
+"""
+
+from __future__ import annotations
+
+import struct
+import threading
+from typing import Any
+
+from langdetect import detector_factory
+from langdetect.detector_factory import DetectorFactory
+
+_PAIR = struct.Struct("<Hd")  # language index, probability (IEEE double: exact round trip)
+_CACHE_SIZE = 4096  # dense lists kept for the n-grams in use (a detection touches a few hundred)
+_lock = threading.Lock()
+
+
+class SparseProbabilities(dict):  # type: ignore[type-arg]
+    """n-gram → packed non-zero probabilities; ``self[ngram]`` is langdetect's dense per-language list.
+
+    Membership (``in``) is the plain dict's; only item access decodes, into a small cache.
+    """
+
+    __slots__ = ("_dense", "size")
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+        self._dense: dict[str, list[float]] = {}
+
+    def __getitem__(self, ngram: str) -> list[float]:
+        dense = self._dense.get(ngram)
+        if dense is None:
+            dense = [0.0] * self.size
+            for index, prob in _PAIR.iter_unpack(dict.__getitem__(self, ngram)):
+                dense[index] = prob
+            if len(self._dense) >= _CACHE_SIZE:
+                self._dense.clear()
+            self._dense[ngram] = dense
+        return dense
+
+
+class CompactFactory(DetectorFactory):
+    """A ``DetectorFactory`` whose ``word_lang_prob_map`` is a :class:`SparseProbabilities`."""
+
+    def add_profile(self, profile: Any, index: int, langsize: int) -> None:
+        """As ``DetectorFactory.add_profile``, storing ``(index, prob)`` pairs instead of dense lists."""
+        lang = profile.name
+        if lang in self.langlist:
+            # stock langdetect raises here too (a duplicate profile name)
+            return super().add_profile(profile, index, langsize)
+        if not isinstance(self.word_lang_prob_map, SparseProbabilities):
+            self.word_lang_prob_map = SparseProbabilities(langsize)
+        self.langlist.append(lang)
+        table = self.word_lang_prob_map
+        get = dict.get
+        for word in profile.freq:
+            packed = get(table, word, b"")  # present with no pairs = langdetect's all-zero list
+            length = len(word)
+            if 1 <= length <= 3:
+                prob = 1.0 * profile.freq.get(word) / profile.n_words[length - 1]
+                packed += _PAIR.pack(index, prob)
+            dict.__setitem__(table, word, packed)
+
+
+def install() -> DetectorFactory:
+    """Make langdetect's module-level factory a :class:`CompactFactory` (loading it once) and return it.
+
+    A stock factory loaded earlier (someone called ``langdetect.detect`` first) is kept as it is.
+    """
+    with _lock:
+        if detector_factory._factory is None:
+            factory = CompactFactory()
+            factory.load_profile(detector_factory.PROFILES_DIRECTORY)
+            detector_factory._factory = factory
+        return detector_factory._factory
