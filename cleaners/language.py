@@ -24,17 +24,20 @@ are not sure about still goes to langdetect:
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from functools import lru_cache
 
 import regex
 from pydantic import Field
 
 from cleaners.options import Options
+from cleaners.stopword_index import StopwordIndex
 
 UNKNOWN = "und"
 
 _lock = threading.Lock()
 _factory_ready = False
+_FOLD_MIN_PROBABILITY = 0.99  # langdetect's confidence that a stopword list is in one of its languages
 
 # Scripts used by exactly one language of langdetect's profiles.
 SCRIPT_LANGUAGE = {
@@ -87,7 +90,7 @@ def _ensure_factory() -> None:
 def warm_up() -> None:
     """Load langdetect's language profiles now rather than on the first document that needs them."""
     _ensure_factory()
-    stopword_table()
+    function_word_index()
 
 
 def sample(text: str, limit: int) -> str:
@@ -110,13 +113,23 @@ def stopword_table() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def _word_languages() -> dict[str, tuple[str, ...]]:
-    """Inverted :func:`stopword_table`: word → languages listing it."""
-    out: dict[str, list[str]] = {}
-    for lang, words in stopword_table().items():
-        for w in words:
-            out.setdefault(w, []).append(lang)
-    return {w: tuple(v) for w, v in out.items()}
+def function_word_index() -> StopwordIndex:
+    """:func:`stopword_table` as a word → language-bitmask index, lists langdetect cannot answer folded.
+
+    A list of a language langdetect has no profile for (Malay) can never be langdetect's answer, so
+    as a rival it would only send documents to langdetect; it is merged into the language seeded
+    langdetect assigns to the list itself (Malay → Indonesian), or kept as it is when that is unsure.
+    """
+    _ensure_factory()
+    from langdetect import detector_factory
+
+    profiled = set(detector_factory._factory.langlist)  # type: ignore[union-attr]
+    table = dict(stopword_table())
+    for code in sorted(set(table) - profiled):
+        target, prob = langdetect_language(" ".join(sorted(table[code])), 0)
+        if target in table and prob >= _FOLD_MIN_PROBABILITY:
+            table[target] = table[target] | table.pop(code)
+    return StopwordIndex.build(table)
 
 
 def _russian(text: str, opts: LanguageOptions) -> str | None:
@@ -156,37 +169,34 @@ def by_function_words(text: str, opts: LanguageOptions) -> tuple[str, float] | N
 
     Related languages share many function words (ru/bg, pt/es), so rivals are compared on the words
     that tell the two apart: of the tokens in exactly one of the two lists, the rival's may be at most
-    ``stopword_max_rival`` times the winner's.
+    ``stopword_max_rival`` times the winner's. One pass: each token's languages are a bitmask, counted
+    per distinct mask.
     """
     words = _WORD.findall(sample(text, opts.stopword_sample_chars).casefold())
     if len(words) < opts.stopword_min_tokens:
         return None
-    get = _word_languages().get
-    token_langs = [langs for w in words if (langs := get(w))]
-    hits: dict[str, int] = {}
-    for langs in token_langs:
-        for lang in langs:
-            hits[lang] = hits.get(lang, 0) + 1
-    if not hits:
+    index = function_word_index()
+    counts = Counter(map(index.masks.get, words))
+    counts.pop(None, None)
+    ranked = index.ranked(counts)
+    if not ranked:
         return None
-    ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
-    best, n = ranked[0]
+    n, best = ranked[0]
     share = n / len(words)
-    if best not in opts.fast_languages or share < opts.stopword_min_share:
+    code = index.codes[best]
+    if code not in opts.fast_languages or share < opts.stopword_min_share:
         return None
-    for rival, rival_hits in ranked[1:]:
+    mine = 1 << best
+    for rival_hits, rival in ranked[1:]:
         if rival_hits <= opts.stopword_max_rival * (n - rival_hits):
             break  # ranked by hits: this and every later rival are too weak to matter
-        own = theirs = 0
-        for langs in token_langs:
-            a, b = best in langs, rival in langs
-            if a and not b:
-                own += 1
-            elif b and not a:
-                theirs += 1
-        if theirs > opts.stopword_max_rival * own:
+        theirs = 1 << rival
+        both = mine | theirs
+        own = sum(c for m, c in counts.items() if m & both == mine)
+        other = sum(c for m, c in counts.items() if m & both == theirs)
+        if other > opts.stopword_max_rival * own:
             return None
-    return best, share
+    return code, share
 
 
 def langdetect_language(snippet: str, seed: int, min_probability: float = 0.0) -> tuple[str, float]:
