@@ -68,6 +68,7 @@ class LanguageOptions(Options):
     kana_min_share: float = Field(gt=0, le=1)  # kana among letters for ja (Han+kana >= script_min_share)
     russian_letter_min_share: float = Field(gt=0, le=1)  # ы/э among Cyrillic letters for ru (no uk/bg/mk letters)
     stopword_sample_chars: int = Field(gt=0)  # function words are counted in a sample this long
+    stopword_retry_chars: int = Field(ge=0)  # undecided: count again in a sample this long (0: no retry)
     stopword_min_tokens: int = Field(ge=1)  # fewer words: no function-word decision
     stopword_min_share: float = Field(gt=0, le=1)  # share of tokens that are stopwords of the language
     stopword_max_rival: float = Field(ge=0, lt=1)  # every other language's share must stay below this x best
@@ -164,15 +165,15 @@ def by_script(text: str, opts: LanguageOptions) -> str | None:
     return None
 
 
-def by_function_words(text: str, opts: LanguageOptions) -> tuple[str, float] | None:
+def by_function_words(text: str, opts: LanguageOptions, limit: int | None = None) -> tuple[str, float] | None:
     """``(language, share)`` when one language's stopwords clearly dominate; else None.
 
     Related languages share many function words (ru/bg, pt/es), so rivals are compared on the words
     that tell the two apart: of the tokens in exactly one of the two lists, the rival's may be at most
     ``stopword_max_rival`` times the winner's. One pass: each token's languages are a bitmask, counted
-    per distinct mask.
+    per distinct mask. The sample is ``limit`` characters long (default ``stopword_sample_chars``).
     """
-    words = _WORD.findall(sample(text, opts.stopword_sample_chars).casefold())
+    words = _WORD.findall(sample(text, limit or opts.stopword_sample_chars).casefold())
     if len(words) < opts.stopword_min_tokens:
         return None
     index = function_word_index()
@@ -234,6 +235,11 @@ def identify(text: str, opts: LanguageOptions) -> tuple[str, float, str]:
         lang = by_script(snippet, opts)
         if lang is not None:
             return lang, 1.0, "script"
+        if len(text) > opts.stopword_sample_chars and opts.stopword_retry_chars > opts.stopword_sample_chars:
+            # a header or footer in another language weighs less in a longer sample of the same text
+            found = by_function_words(text, opts, opts.stopword_retry_chars)
+            if found is not None:
+                return found[0], found[1], "function-words"
     lang, prob = langdetect_language(snippet, opts.seed, opts.min_probability)
     return lang, prob, "langdetect"
 
