@@ -44,17 +44,18 @@ SCRIPT_LANGUAGE = {
     "Hangul": "ko", "Thai": "th", "Greek": "el", "Hebrew": "he", "Bengali": "bn",
     "Gujarati": "gu", "Gurmukhi": "pa", "Kannada": "kn", "Malayalam": "ml", "Tamil": "ta", "Telugu": "te",
 }
-_SCRIPT_RUN = regex.compile("|".join(rf"(?P<{s}>\p{{{s}}}+)" for s in SCRIPT_LANGUAGE))
+_SCRIPT_RUN = regex.compile("[" + "".join(rf"\p{{{s}}}" for s in SCRIPT_LANGUAGE) + "]+")
+_RUN_OF = {s: regex.compile(rf"\p{{{s}}}+") for s in SCRIPT_LANGUAGE}
 _ANY_SCRIPT = regex.compile(
     "[" + "".join(rf"\p{{{s}}}" for s in (*SCRIPT_LANGUAGE, "Hiragana", "Katakana")) + "]")
-_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
-_CYRILLIC = regex.compile(r"\p{Cyrillic}")
+_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]+")
+_CYRILLIC = regex.compile(r"\p{Cyrillic}+")
 # Letters of the Russian alphabet that Ukrainian, Bulgarian and Macedonian lack ...
-_RUSSIAN_ONLY = regex.compile("[ыэЫЭ]")
+_RUSSIAN_ONLY = "ыэЫЭ"
 # ... and letters that Russian lacks (uk, be, bg/mk/sr Cyrillic, and Turkic or Mongolian alphabets).
 _NOT_RUSSIAN = regex.compile("[іїєґўјљњђћџѓќѕәғқңөұүһҗІЇЄҐЎЈЉЊЂЋЏЃЌЅӘҒҚҢӨҰҮҺҖ]")
-_HAN = regex.compile(r"\p{Han}")
-_LETTER = regex.compile(r"\p{L}")
+_HAN = regex.compile(r"\p{Han}+")
+_LETTER = regex.compile(r"\p{L}+")
 _WORD = regex.compile(r"\p{L}+(?:['’]\p{L}+)?")
 
 
@@ -133,33 +134,41 @@ def function_word_index() -> StopwordIndex:
     return StopwordIndex.build(table)
 
 
-def _russian(text: str, opts: LanguageOptions) -> str | None:
+def _count(runs: regex.Pattern[str], text: str) -> int:
+    """Characters of ``text`` in the class ``runs`` matches runs of (one match per run, not per character)."""
+    return sum(map(len, runs.findall(text)))
+
+
+def _russian(text: str, opts: LanguageOptions, letters: int) -> str | None:
     """ru for mostly-Cyrillic text with ы/э and none of the letters only its neighbours' alphabets use."""
-    cyrillic = len(_CYRILLIC.findall(text))
-    if cyrillic < opts.script_min_share * len(_LETTER.findall(text)) or _NOT_RUSSIAN.search(text):
+    cyrillic = _count(_CYRILLIC, text)
+    if cyrillic < opts.script_min_share * letters or _NOT_RUSSIAN.search(text):
         return None
-    return "ru" if len(_RUSSIAN_ONLY.findall(text)) >= opts.russian_letter_min_share * cyrillic else None
+    russian = sum(map(text.count, _RUSSIAN_ONLY))
+    return "ru" if russian >= opts.russian_letter_min_share * cyrillic else None
 
 
-def by_script(text: str, opts: LanguageOptions) -> str | None:
-    """The language when most letters are in a script only it uses; else None."""
+def by_script(text: str, opts: LanguageOptions, letters: int | None = None) -> str | None:
+    """The language when most letters are in a script only it uses; else None.
+
+    ``letters``: the number of letters in ``text`` when the caller has counted them.
+    """
     if text.isascii():
         return None
+    if letters is None:
+        letters = _count(_LETTER, text)
     if _ANY_SCRIPT.search(text) is None:
-        return _russian(text, opts)
-    letters = len(_LETTER.findall(text))
+        return _russian(text, opts, letters)
     if not letters:
         return None
-    counts: dict[str, int] = {}
-    for m in _SCRIPT_RUN.finditer(text):
-        name = m.lastgroup or ""
-        counts[name] = counts.get(name, 0) + len(m.group())
-    if counts:
-        script, n = max(counts.items(), key=lambda kv: kv[1])
-        if n >= opts.script_min_share * letters:
-            return SCRIPT_LANGUAGE[script]
-    kana = len(_KANA.findall(text))
-    han = len(_HAN.findall(text))
+    needed = opts.script_min_share * letters  # more than half the letters: one script at most
+    own = "".join(_SCRIPT_RUN.findall(text))  # the letters of one-language scripts
+    if len(own) >= needed:
+        for script, lang in SCRIPT_LANGUAGE.items():
+            if _count(_RUN_OF[script], own) >= needed:
+                return lang
+    kana = _count(_KANA, text)
+    han = _count(_HAN, text)
     if kana >= opts.kana_min_share * letters and kana + han >= opts.script_min_share * letters:
         return "ja"
     return None
@@ -229,10 +238,11 @@ def identify(text: str, opts: LanguageOptions) -> tuple[str, float, str]:
         found = by_function_words(snippet, opts)
         if found is not None:
             return found[0], found[1], "function-words"
-    if len(_LETTER.findall(snippet)) < opts.min_letters:
+    letters = _count(_LETTER, snippet)
+    if letters < opts.min_letters:
         return UNKNOWN, 0.0, "too-short"
     if opts.fast_path:
-        lang = by_script(snippet, opts)
+        lang = by_script(snippet, opts, letters)
         if lang is not None:
             return lang, 1.0, "script"
         if len(text) > opts.stopword_sample_chars and opts.stopword_retry_chars > opts.stopword_sample_chars:
