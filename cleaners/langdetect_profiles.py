@@ -16,15 +16,19 @@ import struct
 import threading
 from typing import Any
 
+import numpy as np
 from langdetect import detector_factory
 from langdetect.detector import Detector
 from langdetect.detector_factory import DetectorFactory
+from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.utils.ngram import NGram
 
 _PAIR = struct.Struct("<Hd")  # language index, probability (IEEE double: exact round trip)
 _CACHE_SIZE = 4096  # dense lists kept for the n-grams in use (a detection touches a few hundred)
 _lock = threading.Lock()
 _SPACES = re.compile(" {2,}")
+_ASCII_LETTERS = re.compile("[A-z]+")  # langdetect's 'A' <= ch <= 'z' (with [\\]^_`)
+_FROM_U0300 = re.compile("[\u0300-\U0010ffff]+")
 
 
 class _Normalized(dict):  # type: ignore[type-arg]
@@ -44,12 +48,23 @@ class SparseProbabilities(dict):  # type: ignore[type-arg]
     Membership (``in``) is the plain dict's; only item access decodes, into a small cache.
     """
 
-    __slots__ = ("_dense", "size")
+    __slots__ = ("_arrays", "_dense", "size")
 
     def __init__(self, size: int) -> None:
         super().__init__()
         self.size = size
         self._dense: dict[str, list[float]] = {}
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def array(self, ngram: str) -> np.ndarray:
+        """``self[ngram]`` as a float64 array (cached like the lists)."""
+        found = self._arrays.get(ngram)
+        if found is None:
+            found = np.array(self[ngram], dtype=np.float64)
+            if len(self._arrays) >= _CACHE_SIZE:
+                self._arrays.clear()
+            self._arrays[ngram] = found
+        return found
 
     def __getitem__(self, ngram: str) -> list[float]:
         dense = self._dense.get(ngram)
@@ -78,6 +93,17 @@ class FastDetector(Detector):
         text = NGram.normalize_vi(text)
         # langdetect's loop keeps a space only when the input character before it is not one
         self.text += _SPACES.sub(" ", text[: self.max_text_length])
+
+    def cleaning_text(self) -> None:
+        """As langdetect: drop ASCII letters from text with over twice as many characters from U+0300 on.
+
+        (langdetect means to exempt Latin Extended Additional, but compares its block number with
+        a block name, so every character from U+0300 on counts; so it does here.)
+        """
+        latin = sum(map(len, _ASCII_LETTERS.findall(self.text)))
+        non_latin = sum(map(len, _FROM_U0300.findall(self.text)))
+        if latin * 2 < non_latin:
+            self.text = _ASCII_LETTERS.sub("", self.text)
 
     def _extract_ngrams(self) -> list[str]:
         known = self.word_lang_prob_map
@@ -112,6 +138,42 @@ class FastDetector(Detector):
                     if w in known:
                         result.append(w)
         return result
+
+    def _detect_block(self) -> None:
+        """langdetect's trials with the per-language products done by numpy.
+
+        Elementwise ``p * (weight + q)`` and ``p / sump`` are the same IEEE operations numpy or not;
+        the sum stays Python's left-to-right ``sum`` and the random draws are the same calls in the
+        same order, so the result is bit-identical.
+        """
+        table = self.word_lang_prob_map
+        if self.verbose or not isinstance(table, SparseProbabilities):
+            return super()._detect_block()
+        self.cleaning_text()
+        ngrams = self._extract_ngrams()
+        if not ngrams:
+            raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+        self.langprob = [0.0] * len(self.langlist)
+        self.random.seed(self.seed)
+        choice = self.random.choice
+        for _ in range(self.n_trial):
+            prob = np.array(self._init_probability(), dtype=np.float64)
+            alpha = self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
+            weight = alpha / self.BASE_FREQ
+            i = 0
+            while True:
+                prob *= weight + table.array(choice(ngrams))
+                if i % 5 == 0:
+                    prob = prob / sum(prob.tolist())
+                    maxp = 0.0
+                    for p in prob.tolist():  # as langdetect: the first maximum above 0.0
+                        if maxp < p:
+                            maxp = p
+                    if maxp > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT:
+                        break
+                i += 1
+            for j, p in enumerate(prob.tolist()):
+                self.langprob[j] += p / self.n_trial
 
     def _update_lang_prob(self, prob: list[float], word: str | None, alpha: float) -> bool:
         if self.verbose or word is None or word not in self.word_lang_prob_map:
