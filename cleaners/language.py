@@ -17,6 +17,15 @@ are not sure about still goes to langdetect:
    lists (pt/es/ca, da/no/sv, ru/uk/bg, cs/sk …) therefore compete and send close calls to langdetect.
    Languages without a list that resemble a fast language (af ~ nl, mk ~ bg) are kept out of the
    defaults for that reason.
+   Tokens are counted per language bitmask in one pass. A list of a language langdetect has no
+   profile for (Malay) is folded into the language langdetect gives it (Indonesian): it could
+   never be the answer, only an abstaining rival. When the sample abstains and no script decides,
+   the words of a longer sample (``stopword_retry_chars``) are counted with the same criteria before
+   langdetect runs: a header and footer in another language fill much of the start/middle/end
+   sample but weigh less in the whole text.
+
+langdetect itself runs with compact profiles and a faster, bit-identical detector
+(:mod:`cleaners.langdetect_profiles`).
 
 ``tests/test_language.py`` checks that the tags equal plain seeded ``langdetect.detect`` on real articles.
 """
