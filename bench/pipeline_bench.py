@@ -167,11 +167,13 @@ def profile(corpus: Path, n: int, top: int = 25) -> None:
     import cProfile
     import pstats
 
+    from cleaners.language import warm_up
     from flows.config import load_settings
     from flows.documents import RawDoc, Reject
     from flows.pipeline import Pipeline
 
     pipe = Pipeline(load_settings())
+    warm_up()  # as each worker does before its shards: langdetect's profiles are not per-document cost
     docs = []
     with corpus.open(encoding="utf-8") as fh:
         for _, line in zip(range(n), fh, strict=False):

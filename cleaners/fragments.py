@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 import regex
 from pydantic import Field
@@ -37,6 +38,7 @@ from cleaners.scripts import (
     CASED,
     UNSPACED,
     allowed_scripts,
+    foreign_letter_pattern,
     foreign_run_pattern,
     may_have_foreign,
     own_script_pattern,
@@ -158,6 +160,8 @@ def _script_fragments(
 ) -> tuple[list[_Fragment], list[tuple[int, int, str]]]:
     found: list[_Fragment] = []
     kept: list[tuple[int, int, str]] = []
+    if foreign_letter_pattern(allowed_scripts(lang)).search(text) is None:
+        return found, kept  # one class scan instead of the run pattern's
     own = own_script_pattern(allowed_scripts(lang))
     for m in foreign_run_pattern(allowed_scripts(lang)).finditer(text):
         script = script_of(m.group())
@@ -177,17 +181,29 @@ def _script_fragments(
     return found, kept
 
 
+_ALL_STOPWORDS = frozenset().union(*STOPWORDS.values())
+
+
+@cache
+def _function_words(lang: str) -> tuple[frozenset[str], dict[str, frozenset[str]], frozenset[str]]:
+    """``(own, others, foreign)``: ``lang``'s function words, each other language's not among them,
+    and all of those together."""
+    own = STOPWORDS[lang]
+    others = {code: words - own for code, words in STOPWORDS.items() if code != lang}
+    return own, others, frozenset().union(*others.values())
+
+
 def _latin_fragments(text: str, lang: str, opts: FragmentOptions) -> list[_Fragment]:
     """Clauses in another Latin-script language: function words first, then langdetect."""
-    own = STOPWORDS.get(lang)
-    if own is None:
+    if lang not in STOPWORDS:
         return []
-    others = {code: words - own for code, words in STOPWORDS.items() if code != lang}
+    own, others, foreign = _function_words(lang)
     tokens = text.lower().split()
-    vocabulary = set(tokens)
-    if max(len(vocabulary & sw) for sw in others.values()) < opts.latin_min_foreign_stopwords:
+    present = foreign.intersection(tokens)  # the other languages' function words among the tokens
+    if max(len(present & sw) for sw in others.values()) < opts.latin_min_foreign_stopwords:
         return []  # cheap whole-document check: no other language's function words at all
     counts = Counter(tokens)
+    vocabulary = counts.keys()
     own_uses = sum(counts[w] for w in vocabulary & own)
     if max(sum(counts[w] for w in vocabulary & sw) for sw in others.values()) >= own_uses:
         return []  # another language's function words are common: the document's language is in doubt
@@ -198,13 +214,15 @@ def _latin_fragments(text: str, lang: str, opts: FragmentOptions) -> list[_Fragm
         if len(raw) < opts.latin_min_words:
             continue
         words = [w.casefold() for w in raw]
+        if foreign.isdisjoint(words):
+            continue  # no other language's function word: no hits below
         if sum(w in own for w in words) / len(words) > opts.latin_max_own_stopword_share:
             continue
         hits = {code: sum(w in sw for w in words) for code, sw in others.items()}
         best = max(hits, key=hits.__getitem__)
         if hits[best] < opts.latin_min_foreign_stopwords:
             continue
-        content = [w for w, f in zip(raw, words, strict=True) if not any(f in s for s in STOPWORDS.values())]
+        content = [w for w, f in zip(raw, words, strict=True) if f not in _ALL_STOPWORDS]
         if best != "de" and content and sum(w[:1].isupper() for w in content) * 2 >= len(content):
             continue  # mostly Titlecase (and not German, which capitalises nouns): a name or a title
         start = m.start() + len(m.group()) - len(m.group().lstrip())

@@ -17,6 +17,15 @@ are not sure about still goes to langdetect:
    lists (pt/es/ca, da/no/sv, ru/uk/bg, cs/sk …) therefore compete and send close calls to langdetect.
    Languages without a list that resemble a fast language (af ~ nl, mk ~ bg) are kept out of the
    defaults for that reason.
+   Tokens are counted per language bitmask in one pass. A list of a language langdetect has no
+   profile for (Malay) is folded into the language langdetect gives it (Indonesian): it could
+   never be the answer, only an abstaining rival. When the sample abstains and no script decides,
+   the words of a longer sample (``stopword_retry_chars``) are counted with the same criteria before
+   langdetect runs: a header and footer in another language fill much of the start/middle/end
+   sample but weigh less in the whole text.
+
+langdetect itself runs with compact profiles and a faster, bit-identical detector
+(:mod:`cleaners.langdetect_profiles`).
 
 ``tests/test_language.py`` checks that the tags equal plain seeded ``langdetect.detect`` on real articles.
 """
@@ -24,34 +33,38 @@ are not sure about still goes to langdetect:
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from functools import lru_cache
 
 import regex
 from pydantic import Field
 
 from cleaners.options import Options
+from cleaners.stopword_index import StopwordIndex
 
 UNKNOWN = "und"
 
 _lock = threading.Lock()
 _factory_ready = False
+_FOLD_MIN_PROBABILITY = 0.99  # langdetect's confidence that a stopword list is in one of its languages
 
 # Scripts used by exactly one language of langdetect's profiles.
 SCRIPT_LANGUAGE = {
     "Hangul": "ko", "Thai": "th", "Greek": "el", "Hebrew": "he", "Bengali": "bn",
     "Gujarati": "gu", "Gurmukhi": "pa", "Kannada": "kn", "Malayalam": "ml", "Tamil": "ta", "Telugu": "te",
 }
-_SCRIPT_RUN = regex.compile("|".join(rf"(?P<{s}>\p{{{s}}}+)" for s in SCRIPT_LANGUAGE))
+_SCRIPT_RUN = regex.compile("[" + "".join(rf"\p{{{s}}}" for s in SCRIPT_LANGUAGE) + "]+")
+_RUN_OF = {s: regex.compile(rf"\p{{{s}}}+") for s in SCRIPT_LANGUAGE}
 _ANY_SCRIPT = regex.compile(
     "[" + "".join(rf"\p{{{s}}}" for s in (*SCRIPT_LANGUAGE, "Hiragana", "Katakana")) + "]")
-_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
-_CYRILLIC = regex.compile(r"\p{Cyrillic}")
+_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]+")
+_CYRILLIC = regex.compile(r"\p{Cyrillic}+")
 # Letters of the Russian alphabet that Ukrainian, Bulgarian and Macedonian lack ...
-_RUSSIAN_ONLY = regex.compile("[ыэЫЭ]")
+_RUSSIAN_ONLY = "ыэЫЭ"
 # ... and letters that Russian lacks (uk, be, bg/mk/sr Cyrillic, and Turkic or Mongolian alphabets).
 _NOT_RUSSIAN = regex.compile("[іїєґўјљњђћџѓќѕәғқңөұүһҗІЇЄҐЎЈЉЊЂЋЏЃЌЅӘҒҚҢӨҰҮҺҖ]")
-_HAN = regex.compile(r"\p{Han}")
-_LETTER = regex.compile(r"\p{L}")
+_HAN = regex.compile(r"\p{Han}+")
+_LETTER = regex.compile(r"\p{L}+")
 _WORD = regex.compile(r"\p{L}+(?:['’]\p{L}+)?")
 
 
@@ -65,6 +78,7 @@ class LanguageOptions(Options):
     kana_min_share: float = Field(gt=0, le=1)  # kana among letters for ja (Han+kana >= script_min_share)
     russian_letter_min_share: float = Field(gt=0, le=1)  # ы/э among Cyrillic letters for ru (no uk/bg/mk letters)
     stopword_sample_chars: int = Field(gt=0)  # function words are counted in a sample this long
+    stopword_retry_chars: int = Field(ge=0)  # undecided: count again in a sample this long (0: no retry)
     stopword_min_tokens: int = Field(ge=1)  # fewer words: no function-word decision
     stopword_min_share: float = Field(gt=0, le=1)  # share of tokens that are stopwords of the language
     stopword_max_rival: float = Field(ge=0, lt=1)  # every other language's share must stay below this x best
@@ -72,21 +86,22 @@ class LanguageOptions(Options):
 
 
 def _ensure_factory() -> None:
+    """Load langdetect's profiles once per process, compactly (:mod:`cleaners.langdetect_profiles`)."""
     global _factory_ready
     if _factory_ready:
         return
     with _lock:
         if not _factory_ready:
-            from langdetect import detector_factory
+            from cleaners.langdetect_profiles import install
 
-            detector_factory.init_factory()
+            install()
             _factory_ready = True
 
 
 def warm_up() -> None:
     """Load langdetect's language profiles now rather than on the first document that needs them."""
     _ensure_factory()
-    stopword_table()
+    function_word_index()
 
 
 def sample(text: str, limit: int) -> str:
@@ -109,83 +124,98 @@ def stopword_table() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def _word_languages() -> dict[str, tuple[str, ...]]:
-    """Inverted :func:`stopword_table`: word → languages listing it."""
-    out: dict[str, list[str]] = {}
-    for lang, words in stopword_table().items():
-        for w in words:
-            out.setdefault(w, []).append(lang)
-    return {w: tuple(v) for w, v in out.items()}
+def function_word_index() -> StopwordIndex:
+    """:func:`stopword_table` as a word → language-bitmask index, lists langdetect cannot answer folded.
+
+    A list of a language langdetect has no profile for (Malay) can never be langdetect's answer, so
+    as a rival it would only send documents to langdetect; it is merged into the language seeded
+    langdetect assigns to the list itself (Malay → Indonesian), or kept as it is when that is unsure.
+    """
+    _ensure_factory()
+    from langdetect import detector_factory
+
+    profiled = set(detector_factory._factory.langlist)  # type: ignore[union-attr]
+    table = dict(stopword_table())
+    for code in sorted(set(table) - profiled):
+        target, prob = langdetect_language(" ".join(sorted(table[code])), 0)
+        if target in table and prob >= _FOLD_MIN_PROBABILITY:
+            table[target] = table[target] | table.pop(code)
+    return StopwordIndex.build(table)
 
 
-def _russian(text: str, opts: LanguageOptions) -> str | None:
+def _count(runs: regex.Pattern[str], text: str) -> int:
+    """Characters of ``text`` in the class ``runs`` matches runs of (one match per run, not per character)."""
+    return sum(map(len, runs.findall(text)))
+
+
+def _russian(text: str, opts: LanguageOptions, letters: int) -> str | None:
     """ru for mostly-Cyrillic text with ы/э and none of the letters only its neighbours' alphabets use."""
-    cyrillic = len(_CYRILLIC.findall(text))
-    if cyrillic < opts.script_min_share * len(_LETTER.findall(text)) or _NOT_RUSSIAN.search(text):
+    cyrillic = _count(_CYRILLIC, text)
+    if cyrillic < opts.script_min_share * letters or _NOT_RUSSIAN.search(text):
         return None
-    return "ru" if len(_RUSSIAN_ONLY.findall(text)) >= opts.russian_letter_min_share * cyrillic else None
+    russian = sum(map(text.count, _RUSSIAN_ONLY))
+    return "ru" if russian >= opts.russian_letter_min_share * cyrillic else None
 
 
-def by_script(text: str, opts: LanguageOptions) -> str | None:
-    """The language when most letters are in a script only it uses; else None."""
+def by_script(text: str, opts: LanguageOptions, letters: int | None = None) -> str | None:
+    """The language when most letters are in a script only it uses; else None.
+
+    ``letters``: the number of letters in ``text`` when the caller has counted them.
+    """
     if text.isascii():
         return None
+    if letters is None:
+        letters = _count(_LETTER, text)
     if _ANY_SCRIPT.search(text) is None:
-        return _russian(text, opts)
-    letters = len(_LETTER.findall(text))
+        return _russian(text, opts, letters)
     if not letters:
         return None
-    counts: dict[str, int] = {}
-    for m in _SCRIPT_RUN.finditer(text):
-        name = m.lastgroup or ""
-        counts[name] = counts.get(name, 0) + len(m.group())
-    if counts:
-        script, n = max(counts.items(), key=lambda kv: kv[1])
-        if n >= opts.script_min_share * letters:
-            return SCRIPT_LANGUAGE[script]
-    kana = len(_KANA.findall(text))
-    han = len(_HAN.findall(text))
+    needed = opts.script_min_share * letters  # more than half the letters: one script at most
+    own = "".join(_SCRIPT_RUN.findall(text))  # the letters of one-language scripts
+    if len(own) >= needed:
+        for script, lang in SCRIPT_LANGUAGE.items():
+            if _count(_RUN_OF[script], own) >= needed:
+                return lang
+    kana = _count(_KANA, text)
+    han = _count(_HAN, text)
     if kana >= opts.kana_min_share * letters and kana + han >= opts.script_min_share * letters:
         return "ja"
     return None
 
 
-def by_function_words(text: str, opts: LanguageOptions) -> tuple[str, float] | None:
+def by_function_words(text: str, opts: LanguageOptions, limit: int | None = None) -> tuple[str, float] | None:
     """``(language, share)`` when one language's stopwords clearly dominate; else None.
 
     Related languages share many function words (ru/bg, pt/es), so rivals are compared on the words
     that tell the two apart: of the tokens in exactly one of the two lists, the rival's may be at most
-    ``stopword_max_rival`` times the winner's.
+    ``stopword_max_rival`` times the winner's. One pass: each token's languages are a bitmask, counted
+    per distinct mask. The sample is ``limit`` characters long (default ``stopword_sample_chars``).
     """
-    words = _WORD.findall(sample(text, opts.stopword_sample_chars).casefold())
+    words = _WORD.findall(sample(text, limit or opts.stopword_sample_chars).casefold())
     if len(words) < opts.stopword_min_tokens:
         return None
-    get = _word_languages().get
-    token_langs = [langs for w in words if (langs := get(w))]
-    hits: dict[str, int] = {}
-    for langs in token_langs:
-        for lang in langs:
-            hits[lang] = hits.get(lang, 0) + 1
-    if not hits:
+    index = function_word_index()
+    counts = Counter(map(index.masks.get, words))
+    counts.pop(None, None)
+    ranked = index.ranked(counts)
+    if not ranked:
         return None
-    ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
-    best, n = ranked[0]
+    n, best = ranked[0]
     share = n / len(words)
-    if best not in opts.fast_languages or share < opts.stopword_min_share:
+    code = index.codes[best]
+    if code not in opts.fast_languages or share < opts.stopword_min_share:
         return None
-    for rival, rival_hits in ranked[1:]:
+    mine = 1 << best
+    for rival_hits, rival in ranked[1:]:
         if rival_hits <= opts.stopword_max_rival * (n - rival_hits):
             break  # ranked by hits: this and every later rival are too weak to matter
-        own = theirs = 0
-        for langs in token_langs:
-            a, b = best in langs, rival in langs
-            if a and not b:
-                own += 1
-            elif b and not a:
-                theirs += 1
-        if theirs > opts.stopword_max_rival * own:
+        theirs = 1 << rival
+        both = mine | theirs
+        own = sum(c for m, c in counts.items() if m & both == mine)
+        other = sum(c for m, c in counts.items() if m & both == theirs)
+        if other > opts.stopword_max_rival * own:
             return None
-    return best, share
+    return code, share
 
 
 def langdetect_language(snippet: str, seed: int, min_probability: float = 0.0) -> tuple[str, float]:
@@ -217,12 +247,18 @@ def identify(text: str, opts: LanguageOptions) -> tuple[str, float, str]:
         found = by_function_words(snippet, opts)
         if found is not None:
             return found[0], found[1], "function-words"
-    if len(_LETTER.findall(snippet)) < opts.min_letters:
+    letters = _count(_LETTER, snippet)
+    if letters < opts.min_letters:
         return UNKNOWN, 0.0, "too-short"
     if opts.fast_path:
-        lang = by_script(snippet, opts)
+        lang = by_script(snippet, opts, letters)
         if lang is not None:
             return lang, 1.0, "script"
+        if len(text) > opts.stopword_sample_chars and opts.stopword_retry_chars > opts.stopword_sample_chars:
+            # a header or footer in another language weighs less in a longer sample of the same text
+            found = by_function_words(text, opts, opts.stopword_retry_chars)
+            if found is not None:
+                return found[0], found[1], "function-words"
     lang, prob = langdetect_language(snippet, opts.seed, opts.min_probability)
     return lang, prob, "langdetect"
 

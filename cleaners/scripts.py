@@ -58,6 +58,13 @@ def foreign_run_pattern(allowed: tuple[str, ...]) -> regex.Pattern[str]:
 
 
 @lru_cache(maxsize=64)
+def foreign_letter_pattern(allowed: tuple[str, ...]) -> regex.Pattern[str]:
+    """One letter that can start a :func:`foreign_run_pattern` match: no match here, none there."""
+    excluded = "".join(rf"\p{{Script={s}}}" for s in allowed)
+    return regex.compile(rf"(?V1)[\p{{L}}\p{{M}}--[{excluded}\p{{Common}}\p{{Inherited}}]]")
+
+
+@lru_cache(maxsize=64)
 def own_script_pattern(allowed: tuple[str, ...]) -> regex.Pattern[str]:
     """A letter of one of the ``allowed`` scripts."""
     return regex.compile("[" + "".join(rf"\p{{Script={s}}}" for s in allowed) + "]")

@@ -7,9 +7,17 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from langdetect import DetectorFactory, detect
+from langdetect import DetectorFactory, detector_factory
 
-from cleaners.language import by_function_words, by_script, detect_language, identify
+from cleaners.language import (
+    by_function_words,
+    by_script,
+    detect_language,
+    function_word_index,
+    identify,
+    sample,
+    stopword_table,
+)
 from flows.config import Settings
 
 ARTICLES = Path(__file__).resolve().parent / "data" / "news" / "articles.jsonl"
@@ -21,10 +29,24 @@ def articles() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def plain(articles: list[str]) -> list[str]:
-    """Plain langdetect: seeded, on the whole text."""
+def stock() -> DetectorFactory:
+    """Stock langdetect profiles in a factory of their own (the pipeline's module factory is compact)."""
+    factory = DetectorFactory()
+    factory.load_profile(detector_factory.PROFILES_DIRECTORY)
+    return factory
+
+
+def plain_detect(stock: DetectorFactory, text: str) -> str:
+    """Plain langdetect: stock, seeded, on the whole text."""
     DetectorFactory.seed = 0
-    return [detect(text) for text in articles]
+    detector = stock.create()
+    detector.append(text)
+    return str(detector.detect())
+
+
+@pytest.fixture(scope="module")
+def plain(articles: list[str], stock: DetectorFactory) -> list[str]:
+    return [plain_detect(stock, text) for text in articles]
 
 
 def test_tags_agree_with_plain_langdetect(articles: list[str], plain: list[str], settings: Settings) -> None:
@@ -105,3 +127,41 @@ def test_deterministic(articles: list[str], settings: Settings) -> None:
     sample = articles[::15]
     first = [identify(t, settings.language) for t in sample]
     assert first == [identify(t, settings.language) for t in sample]
+
+
+def test_stopword_lists_langdetect_cannot_answer_are_folded(stock: DetectorFactory) -> None:
+    """Malay has a stopword list but no langdetect profile: as a rival it could only abstain."""
+    assert "ms" in stopword_table() and "ms" not in stock.langlist
+    index = function_word_index()
+    assert "ms" not in index.codes
+    assert set(index.codes) <= set(stock.langlist)
+    malay_only = stopword_table()["ms"] - stopword_table()["id"]
+    assert all(index.masks[w] >> index.codes.index("id") & 1 for w in malay_only)
+    assert plain_detect(stock, " ".join(sorted(stopword_table()["ms"]))) == "id"
+
+
+def test_indonesian_articles_need_no_langdetect(articles: list[str], plain: list[str],
+                                                settings: Settings) -> None:
+    indonesian = [t for t, lang in zip(articles, plain, strict=True) if lang == "id"]
+    assert len(indonesian) == 2
+    assert [identify(t, settings.language)[::2] for t in indonesian] == [("id", "function-words")] * 2
+
+
+def test_longer_sample_decides_when_a_foreign_header_and_footer_fill_the_sample(
+        articles: list[str], plain: list[str], stock: DetectorFactory, settings: Settings) -> None:
+    """English menu text around a German article: the sample abstains, the longer count agrees with langdetect."""
+    opts = settings.language
+    en = [t for t, lang in zip(articles, plain, strict=True) if lang == "en"]
+    decided = 0
+    for lang in ("de", "id"):
+        for text in [t for t, tag in zip(articles, plain, strict=True) if tag == lang]:
+            for n in (150, 250, 350):
+                mixed = en[0][:n] + "\n\n" + text + "\n\n" + en[1][-n:]
+                found, _, method = identify(mixed, opts)
+                if by_function_words(sample(mixed, opts.sample_chars), opts) is None and method == "function-words":
+                    decided += 1
+                    assert found == plain_detect(stock, mixed) == lang
+    assert decided >= 6
+    no_retry = opts.model_copy(update={"stopword_retry_chars": 0})
+    assert identify(en[0][:250] + "\n\n" + articles[plain.index("de")] + "\n\n" + en[1][-250:],
+                    no_retry)[2] == "langdetect"
