@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import xxhash
 from pydantic import Field
 
+from cleaners import boilerplate_topic as topic
 from cleaners.boilerplate_rules import BoilerplateRules, MatchStats, Rule
 from cleaners.edits import StageResult, apply_spans
 from cleaners.line_features import LineFeatures, capitalised_share, content_stems, line_features
@@ -72,6 +73,7 @@ class BoilerplateOptions(Options):
     capitalised_share: float = Field(ge=0, le=1)  # ... with this share of capitals and no stopwords go
     teaser_max_chars: int = Field(ge=0)  # lines up to this long ending in "..." are teasers
     list_min_run: int = Field(ge=0)  # this many short non-sentence lines in a row are a link list (0: off)
+    list_max_chars: int = Field(ge=0)  # ... also counting non-sentence lines up to this long (headlines)
     # good clusters separated by at most this much bad weight are one block
     block_max_gap: float = Field(ge=0)
     block_soft_weight: float = Field(ge=0)  # weight of a bad line without rule/menu evidence (hard ones: 1)
@@ -79,6 +81,8 @@ class BoilerplateOptions(Options):
     # other blocks stay if at least this share of the main block's chars ...
     block_keep_share: float = Field(ge=0)
     block_keep_chars: int = Field(ge=0)  # ... or at least this many characters of good lines (0: off)
+    topic_min_share: float = Field(ge=0, le=1)  # ... or if this share of their content words is in the main block
+    topic_min_chars: int = Field(ge=0)  # ... and they have at least this many characters of good lines
     # soft signals act only on pages with this many rule/menu/repeated lines
     min_hard_lines: int = Field(ge=0)
     barrier_categories: tuple[str, ...]  # rule categories whose line, after the article began, ends it
@@ -86,6 +90,7 @@ class BoilerplateOptions(Options):
     barrier_min_share: float = Field(ge=0, le=1)  # ... and this share of all the page's good characters
     title_window: int = Field(ge=0)  # lines above the article searched for its headline/subheads
     title_max_words: int = Field(ge=1)
+    title_skip_hard: bool  # lines with hard evidence (bylines, share bars) do not count in title_window
     subheads: bool  # also rescue title-like lines inside the article right before a good line
     title_min_shared: int = Field(ge=1)  # content words a title shares with the article body ...
     title_min_share: float = Field(ge=0, le=1)  # ... and as a share of its own content words
@@ -226,11 +231,16 @@ def _blocks(
     return blocks
 
 
-def _mark_lists(items: list[_Line], min_run: int) -> None:
-    """Runs of short lines that do not end like sentences are link lists or menus, not subheads."""
+def _mark_lists(items: list[_Line], min_run: int, max_chars: int) -> None:
+    """Runs of short lines (or headline-like ones up to ``max_chars``) that do not end like sentences
+    are link lists or menus (related-story headlines), not subheads."""
     run: list[_Line] = []
     for it in [*items, None]:
-        if it is not None and it.cls == SHORT and not it.feats.sentence_end:
+        if (
+            it is not None
+            and not it.feats.sentence_end
+            and (it.cls == SHORT or (it.cls != GOOD and not it.hard and it.feats.chars <= max_chars))
+        ):
             run.append(it)
             continue
         if len(run) >= min_run:
@@ -267,7 +277,7 @@ def _keep_titles(
 ) -> None:
     """Rescue the headline and subheads: title-like lines in the window above the article, or right
     before one of its good lines, that share content words with the article's start."""
-    window = [it for it in items[max(0, first - o.title_window) : first] if _titled(it, o)]
+    window = _title_window(items, first, o)
     if o.subheads:
         window += [
             it for j, it in enumerate(items[first:last], first) if _titled(it, o) and items[j + 1].cls == GOOD
@@ -290,6 +300,23 @@ def _keep_titles(
         shared = sum(_starts_word(body, s) for s in stems)
         if shared >= o.title_min_shared and shared >= o.title_min_share * len(stems):
             it.cls, it.why = GOOD, ""
+
+
+def _title_window(items: list[_Line], first: int, o: BoilerplateOptions) -> list[_Line]:
+    """Title-like lines among the ``title_window`` lines above the article; lines with hard evidence
+    (bylines, dates, share bars between headline and body) do not count towards the window."""
+    window: list[_Line] = []
+    seen = 0
+    for it in reversed(items[:first]):
+        if it.hard and o.title_skip_hard:
+            continue
+        seen += 1
+        if seen > o.title_window:
+            break
+        if _titled(it, o):
+            window.append(it)
+    window.reverse()
+    return window
 
 
 def _starts_word(text: str, stem: str) -> bool:
@@ -351,7 +378,7 @@ def classify_lines(
             if it.cls == NEARGOOD:
                 it.cls = GOOD
     if o.list_min_run:
-        _mark_lists(items, o.list_min_run)
+        _mark_lists(items, o.list_min_run, o.list_max_chars)
     _context(items)
     _cut_at_barrier(items, o)
     soft_marks = tuple(f"rule:{c}:" for c in o.block_soft_categories)
@@ -360,6 +387,8 @@ def classify_lines(
         main = max(blocks, key=lambda b: b[2])
         big = o.block_keep_chars or main[2] + 1
         kept = [b for b in blocks if b is main or b[2] >= min(o.block_keep_share * main[2], big)]
+        if o.topic_min_share and len(kept) < len(blocks) and stop:
+            kept = _topical(items, blocks, kept, main, stop, o)
         inside = set()
         for first, last, _ in kept:
             inside.update(range(first, last + 1))
@@ -371,6 +400,28 @@ def classify_lines(
         # no page furniture: trust only hard evidence
         return {it.index: it.why for it in items if it.hard and it.why != LINK_LIST}
     return {it.index: it.why for it in items if it.cls != GOOD}
+
+
+def _topical(
+    items: list[_Line],
+    blocks: list[tuple[int, int, int]],
+    kept: list[tuple[int, int, int]],
+    main: tuple[int, int, int],
+    stop: frozenset[str],
+    o: BoilerplateOptions,
+) -> list[tuple[int, int, int]]:
+    """Add the blocks that continue the main block's topic (see :mod:`cleaners.boilerplate_topic`)."""
+
+    def texts(b: tuple[int, int, int]) -> list[str]:
+        return [it.text for it in items[b[0] : b[1] + 1] if it.cls == GOOD]
+
+    ref = topic.block_stems(texts(main), stop, o.stem_chars)
+    return [
+        b
+        for b in blocks
+        if b in kept
+        or (b[2] >= o.topic_min_chars and topic.continues(texts(b), ref, stop, o.stem_chars, o.topic_min_share))
+    ]
 
 
 def _mark_repeated(items: list[_Line], repeated: frozenset[str], o: BoilerplateOptions) -> int:
