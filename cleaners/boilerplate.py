@@ -38,6 +38,7 @@ from cleaners.stopwords import Stopwords
 STAGE = "boilerplate"
 
 GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
+FURNITURE = "furniture"  # BAD by a soft-category rule; skipped like SHORT when the context pass looks around
 _NON_WORD = re.compile(r"\W+")
 LINK_LIST = "classifier:link-list"
 
@@ -78,6 +79,7 @@ class BoilerplateOptions(Options):
     block_max_gap: float = Field(ge=0)
     block_soft_weight: float = Field(ge=0)  # weight of a bad line without rule/menu evidence (hard ones: 1)
     block_soft_categories: tuple[str, ...]  # rule categories that weigh as soft in gaps (dates, bylines)
+    context_skip_categories: tuple[str, ...]  # rule categories the context pass looks past, as past short lines
     # other blocks stay if at least this share of the main block's chars ...
     block_keep_share: float = Field(ge=0)
     block_keep_chars: int = Field(ge=0)  # ... or at least this many characters of good lines (0: off)
@@ -379,7 +381,14 @@ def classify_lines(
                 it.cls = GOOD
     if o.list_min_run:
         _mark_lists(items, o.list_min_run, o.list_max_chars)
+    # in-article furniture (credits, embeds, player controls) is no evidence about its neighbours
+    skip = tuple(f"rule:{c}:" for c in o.context_skip_categories)
+    furniture = [it for it in items if it.cls == BAD and it.why.startswith(skip)] if skip else []
+    for it in furniture:
+        it.cls = FURNITURE
     _context(items)
+    for it in furniture:
+        it.cls = BAD
     _cut_at_barrier(items, o)
     soft_marks = tuple(f"rule:{c}:" for c in o.block_soft_categories)
     blocks = _blocks(items, o.block_max_gap, o.block_soft_weight, soft_marks)
