@@ -90,6 +90,8 @@ class BoilerplateOptions(Options):
     barrier_categories: tuple[str, ...]  # rule categories whose line, after the article began, ends it
     barrier_min_chars: int = Field(ge=0)  # ... once this many characters of good lines came before it
     barrier_min_share: float = Field(ge=0, le=1)  # ... and this share of all the page's good characters
+    tail_categories: tuple[str, ...]  # rule categories whose line after the article ends it ...
+    tail_max_after_share: float = Field(ge=0)  # ... if the good text below is at most this share of that above
     title_window: int = Field(ge=0)  # lines above the article searched for its headline/subheads
     title_max_words: int = Field(ge=1)
     title_skip_hard: bool  # lines with hard evidence (bylines, share bars) do not count in title_window
@@ -270,6 +272,30 @@ def _cut_at_barrier(items: list[_Line], o: BoilerplateOptions) -> None:
             return
 
 
+def _cut_at_tail(items: list[_Line], o: BoilerplateOptions) -> None:
+    """A related-content heading (``tail_categories``: "More stories", "Most read") after the article
+    ends it when the good text below it is at most ``tail_max_after_share`` of the good text above it
+    (a "read also" link inside the article has most of the article below it)."""
+    if not o.tail_categories:
+        return
+    marks = tuple(f"rule:{c}:" for c in o.tail_categories)
+    total = sum(it.feats.chars for it in items if it.cls == GOOD)
+    good = 0
+    for j, it in enumerate(items):
+        if it.cls == GOOD:
+            good += it.feats.chars
+        elif (
+            good >= o.barrier_min_chars
+            and it.why.startswith(marks)
+            and total - good <= o.tail_max_after_share * good
+        ):
+            reason = "classifier:after-" + it.why.split(":")[1]
+            for later in items[j + 1 :]:
+                if later.cls == GOOD or not later.hard:
+                    later.cls, later.why, later.hard = BAD, reason, True
+            return
+
+
 def _titled(it: _Line, o: BoilerplateOptions) -> bool:
     return not it.hard and it.cls != GOOD and it.feats.words <= o.title_max_words and not it.feats.menu_tokens
 
@@ -390,6 +416,7 @@ def classify_lines(
     for it in furniture:
         it.cls = BAD
     _cut_at_barrier(items, o)
+    _cut_at_tail(items, o)
     soft_marks = tuple(f"rule:{c}:" for c in o.block_soft_categories)
     blocks = _blocks(items, o.block_max_gap, o.block_soft_weight, soft_marks)
     if blocks:
