@@ -272,10 +272,11 @@ def _cut_at_barrier(items: list[_Line], o: BoilerplateOptions) -> None:
             return
 
 
-def _cut_at_tail(items: list[_Line], o: BoilerplateOptions) -> None:
+def _cut_at_tail(items: list[_Line], stop: frozenset[str], o: BoilerplateOptions) -> None:
     """A related-content heading (``tail_categories``: "More stories", "Most read") after the article
     ends it when the good text below it is at most ``tail_max_after_share`` of the good text above it
-    (a "read also" link inside the article has most of the article below it)."""
+    (a "read also" link inside the article has most of the article below it) and does not continue
+    the article's topic (an article interrupted by a "More from" box goes on about the same things)."""
     if not o.tail_categories:
         return
     marks = tuple(f"rule:{c}:" for c in o.tail_categories)
@@ -289,6 +290,12 @@ def _cut_at_tail(items: list[_Line], o: BoilerplateOptions) -> None:
             and it.why.startswith(marks)
             and total - good <= o.tail_max_after_share * good
         ):
+            if o.topic_min_share and stop:
+                before = [x.text for x in items[:j] if x.cls == GOOD]
+                after = [x.text for x in items[j + 1 :] if x.cls == GOOD]
+                ref = topic.block_stems(before, stop, o.stem_chars)
+                if after and topic.continues(after, ref, stop, o.stem_chars, o.topic_min_share):
+                    continue
             reason = "classifier:after-" + it.why.split(":")[1]
             for later in items[j + 1 :]:
                 if later.cls == GOOD or not later.hard:
@@ -416,7 +423,7 @@ def classify_lines(
     for it in furniture:
         it.cls = BAD
     _cut_at_barrier(items, o)
-    _cut_at_tail(items, o)
+    _cut_at_tail(items, stop, o)
     soft_marks = tuple(f"rule:{c}:" for c in o.block_soft_categories)
     blocks = _blocks(items, o.block_max_gap, o.block_soft_weight, soft_marks)
     if blocks:
