@@ -293,8 +293,9 @@ def _cut_at_tail(items: list[_Line], stop: frozenset[str], o: BoilerplateOptions
             if o.topic_min_share and stop:
                 before = [x.text for x in items[:j] if x.cls == GOOD]
                 after = [x.text for x in items[j + 1 :] if x.cls == GOOD]
-                ref = topic.block_stems(before, stop, o.stem_chars)
-                if after and topic.continues(after, ref, stop, o.stem_chars, o.topic_min_share):
+                ref = topic.block_stems(before, stop, o.stem_chars, sum(map(len, before)))
+                budget = o.title_body_chars
+                if after and topic.continues(after, ref, stop, o.stem_chars, budget, o.topic_min_share):
                     continue
             reason = "classifier:after-" + it.why.split(":")[1]
             for later in items[j + 1 :]:
@@ -458,12 +459,16 @@ def _topical(
     def texts(b: tuple[int, int, int]) -> list[str]:
         return [it.text for it in items[b[0] : b[1] + 1] if it.cls == GOOD]
 
-    ref = topic.block_stems(texts(main), stop, o.stem_chars)
+    budget = o.title_body_chars  # a block's topic is read on its first characters
+    ref = topic.block_stems(texts(main), stop, o.stem_chars, main[2] + 1)
     return [
         b
         for b in blocks
         if b in kept
-        or (b[2] >= o.topic_min_chars and topic.continues(texts(b), ref, stop, o.stem_chars, o.topic_min_share))
+        or (
+            b[2] >= o.topic_min_chars
+            and topic.continues(texts(b), ref, stop, o.stem_chars, budget, o.topic_min_share)
+        )
     ]
 
 

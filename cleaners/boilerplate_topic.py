@@ -13,18 +13,24 @@ from collections.abc import Sequence
 from cleaners.line_features import content_stems
 
 
-def block_stems(texts: Sequence[str], stop: frozenset[str], prefix: int) -> set[str]:
-    """Content-word stems of a block's good lines."""
+def block_stems(texts: Sequence[str], stop: frozenset[str], prefix: int, budget: int) -> set[str]:
+    """Content-word stems of a block's good lines (their first ``budget`` characters: enough to know
+    the topic, and the cost stays bounded on long pages)."""
     stems: set[str] = set()
     for t in texts:
-        stems |= content_stems(t, stop, prefix)
+        stems |= content_stems(t[:budget], stop, prefix)
+        budget -= len(t)
+        if budget <= 0:
+            break
     return stems
 
 
-def continues(texts: Sequence[str], main: set[str], stop: frozenset[str], prefix: int, min_share: float) -> bool:
+def continues(
+    texts: Sequence[str], main: set[str], stop: frozenset[str], prefix: int, budget: int, min_share: float
+) -> bool:
     """Whether a block (its good lines' texts) shares at least ``min_share`` of its content words with
     the main block's ``main`` stems."""
-    stems = block_stems(texts, stop, prefix)
+    stems = block_stems(texts, stop, prefix, budget)
     if not stems:
         return False
     return len(stems & main) >= min_share * len(stems)
