@@ -95,6 +95,7 @@ class BoilerplateOptions(Options):
     title_window: int = Field(ge=0)  # lines above the article searched for its headline/subheads
     title_max_words: int = Field(ge=1)
     title_skip_hard: bool  # lines with hard evidence (bylines, share bars) do not count in title_window
+    title_in_lists: bool  # lines of a link-list run may be the headline (the run ends with it)
     subheads: bool  # also rescue title-like lines inside the article right before a good line
     title_min_shared: int = Field(ge=1)  # content words a title shares with the article body ...
     title_min_share: float = Field(ge=0, le=1)  # ... and as a share of its own content words
@@ -305,7 +306,10 @@ def _cut_at_tail(items: list[_Line], stop: frozenset[str], o: BoilerplateOptions
 
 
 def _titled(it: _Line, o: BoilerplateOptions) -> bool:
-    return not it.hard and it.cls != GOOD and it.feats.words <= o.title_max_words and not it.feats.menu_tokens
+    """Whether a line may be a headline: no hard evidence (a link-list line may: a headline often ends
+    the run of menu lines above it), not already good, not too long, no menu separators."""
+    soft = not it.hard or (o.title_in_lists and it.why == LINK_LIST)
+    return soft and it.cls != GOOD and it.feats.words <= o.title_max_words and not it.feats.menu_tokens
 
 
 def _keep_titles(
@@ -344,7 +348,7 @@ def _title_window(items: list[_Line], first: int, o: BoilerplateOptions) -> list
     window: list[_Line] = []
     seen = 0
     for it in reversed(items[:first]):
-        if it.hard and o.title_skip_hard:
+        if it.hard and o.title_skip_hard and not (o.title_in_lists and it.why == LINK_LIST):
             continue
         seen += 1
         if seen > o.title_window:
