@@ -95,7 +95,7 @@ class BoilerplateOptions(Options):
     title_window: int = Field(ge=0)  # lines above the article searched for its headline/subheads
     title_max_words: int = Field(ge=1)
     title_skip_hard: bool  # lines with hard evidence (bylines, share bars) do not count in title_window
-    title_in_lists: bool  # lines of a link-list run may be the headline (the run ends with it)
+    title_list_lines: int = Field(ge=0)  # the nearest link-list lines above the article may be its headline
     subheads: bool  # also rescue title-like lines inside the article right before a good line
     title_min_shared: int = Field(ge=1)  # content words a title shares with the article body ...
     title_min_share: float = Field(ge=0, le=1)  # ... and as a share of its own content words
@@ -308,7 +308,7 @@ def _cut_at_tail(items: list[_Line], stop: frozenset[str], o: BoilerplateOptions
 def _titled(it: _Line, o: BoilerplateOptions) -> bool:
     """Whether a line may be a headline: no hard evidence (a link-list line may: a headline often ends
     the run of menu lines above it), not already good, not too long, no menu separators."""
-    soft = not it.hard or (o.title_in_lists and it.why == LINK_LIST)
+    soft = not it.hard or (o.title_list_lines > 0 and it.why == LINK_LIST)
     return soft and it.cls != GOOD and it.feats.words <= o.title_max_words and not it.feats.menu_tokens
 
 
@@ -344,11 +344,16 @@ def _keep_titles(
 
 def _title_window(items: list[_Line], first: int, o: BoilerplateOptions) -> list[_Line]:
     """Title-like lines among the ``title_window`` lines above the article; lines with hard evidence
-    (bylines, dates, share bars between headline and body) do not count towards the window."""
+    (bylines, dates, share bars between headline and body) do not count towards the window, and the
+    nearest ``title_list_lines`` link-list lines are candidates too."""
     window: list[_Line] = []
-    seen = 0
+    seen = listed = 0  # non-hard lines, link-list lines
     for it in reversed(items[:first]):
-        if it.hard and o.title_skip_hard and not (o.title_in_lists and it.why == LINK_LIST):
+        if it.hard and o.title_skip_hard:
+            if it.why == LINK_LIST and listed < o.title_list_lines:
+                listed += 1
+                if _titled(it, o):
+                    window.append(it)
             continue
         seen += 1
         if seen > o.title_window:

@@ -101,3 +101,13 @@ def test_related_stories_heading_ends_the_article():
     assert "The regional government paid for two thirds" in res.text
     off = strip(RELATED_TAIL, lang="en", tail_max_after_share=0.0)
     assert teaser in off.text
+
+
+def test_headline_ending_a_menu_run_is_kept():
+    """finder.com: the headline is the last of a run of short lines (breadcrumbs, menu) taken as a
+    link list; it shares the article's words and is rescued as the title. The menu lines stay removed."""
+    lines, drop = _drop("gt_170")
+    i = _find(lines, "How to watch Mayweather vs McGregor online")
+    assert lines[i]["cls"] == "title" and i not in drop
+    assert _drop("gt_170", title_list_lines=0)[1][i] == "classifier:link-list"
+    assert drop[i - 1] == "classifier:link-list"
