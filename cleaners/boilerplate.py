@@ -13,9 +13,15 @@ Each non-empty line is first labelled by the strongest evidence available, in th
 
 Context then decides the uncertain lines as jusText does (a short line between good paragraphs is a
 heading and stays; near-good next to good stays; the rest goes: ``classifier:short`` /
-``classifier:neargood``). Finally the article is located as the largest cluster of good lines; good
-lines far from it (comment threads, related-story blurbs, footers) go as ``classifier:outside-main``,
-except title-like lines just above it that share content words with it (the headline and subheads).
+``classifier:neargood``); in-article furniture (credits, embeds, player controls:
+``context_skip_categories``) is looked past like a short line. A comment-section heading after the
+article ends it (``classifier:after-comments``), and so does a related-stories heading when little
+text that does not continue the article's topic follows (``classifier:after-related``). Finally the
+article is located as the largest cluster of good lines (other clusters stay if large or if they
+continue its topic: :mod:`cleaners.boilerplate_topic`); good lines far from it (comment threads,
+related-story blurbs, footers) go as ``classifier:outside-main``, except title-like lines just above it
+that share content words with it (the headline and subheads; hard lines such as bylines between
+headline and body are not counted, and the last lines of a menu run above it are candidates).
 """
 
 from __future__ import annotations
@@ -74,7 +80,6 @@ class BoilerplateOptions(Options):
     capitalised_share: float = Field(ge=0, le=1)  # ... with this share of capitals and no stopwords go
     teaser_max_chars: int = Field(ge=0)  # lines up to this long ending in "..." are teasers
     list_min_run: int = Field(ge=0)  # this many short non-sentence lines in a row are a link list (0: off)
-    list_max_chars: int = Field(ge=0)  # ... also counting non-sentence lines up to this long (headlines)
     # good clusters separated by at most this much bad weight are one block
     block_max_gap: float = Field(ge=0)
     block_soft_weight: float = Field(ge=0)  # weight of a bad line without rule/menu evidence (hard ones: 1)
@@ -236,16 +241,11 @@ def _blocks(
     return blocks
 
 
-def _mark_lists(items: list[_Line], min_run: int, max_chars: int) -> None:
-    """Runs of short lines (or headline-like ones up to ``max_chars``) that do not end like sentences
-    are link lists or menus (related-story headlines), not subheads."""
+def _mark_lists(items: list[_Line], min_run: int) -> None:
+    """Runs of short lines that do not end like sentences are link lists or menus, not subheads."""
     run: list[_Line] = []
     for it in [*items, None]:
-        if (
-            it is not None
-            and not it.feats.sentence_end
-            and (it.cls == SHORT or (it.cls != GOOD and not it.hard and it.feats.chars <= max_chars))
-        ):
+        if it is not None and it.cls == SHORT and not it.feats.sentence_end:
             run.append(it)
             continue
         if len(run) >= min_run:
@@ -423,7 +423,7 @@ def classify_lines(
             if it.cls == NEARGOOD:
                 it.cls = GOOD
     if o.list_min_run:
-        _mark_lists(items, o.list_min_run, o.list_max_chars)
+        _mark_lists(items, o.list_min_run)
     # in-article furniture (credits, embeds, player controls) is no evidence about its neighbours
     skip = tuple(f"rule:{c}:" for c in o.context_skip_categories)
     furniture = [it for it in items if it.cls == BAD and it.why.startswith(skip)] if skip else []
