@@ -13,9 +13,15 @@ Each non-empty line is first labelled by the strongest evidence available, in th
 
 Context then decides the uncertain lines as jusText does (a short line between good paragraphs is a
 heading and stays; near-good next to good stays; the rest goes: ``classifier:short`` /
-``classifier:neargood``). Finally the article is located as the largest cluster of good lines; good
-lines far from it (comment threads, related-story blurbs, footers) go as ``classifier:outside-main``,
-except title-like lines just above it that share content words with it (the headline and subheads).
+``classifier:neargood``); in-article furniture (credits, embeds, player controls:
+``context_skip_categories``) is looked past like a short line. A comment-section heading after the
+article ends it (``classifier:after-comments``), and so does a related-stories heading when little
+text that does not continue the article's topic follows (``classifier:after-related``). Finally the
+article is located as the largest cluster of good lines (other clusters stay if large or if they
+continue its topic: :mod:`cleaners.boilerplate_topic`); good lines far from it (comment threads,
+related-story blurbs, footers) go as ``classifier:outside-main``, except title-like lines just above it
+that share content words with it (the headline and subheads; hard lines such as bylines between
+headline and body are not counted, and the last lines of a menu run above it are candidates).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from dataclasses import dataclass
 import xxhash
 from pydantic import Field
 
+from cleaners import boilerplate_topic as topic
 from cleaners.boilerplate_rules import BoilerplateRules, MatchStats, Rule
 from cleaners.edits import StageResult, apply_spans
 from cleaners.line_features import LineFeatures, capitalised_share, content_stems, line_features
@@ -37,6 +44,7 @@ from cleaners.stopwords import Stopwords
 STAGE = "boilerplate"
 
 GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
+FURNITURE = "furniture"  # BAD by a soft-category rule; skipped like SHORT when the context pass looks around
 _NON_WORD = re.compile(r"\W+")
 LINK_LIST = "classifier:link-list"
 
@@ -76,16 +84,23 @@ class BoilerplateOptions(Options):
     block_max_gap: float = Field(ge=0)
     block_soft_weight: float = Field(ge=0)  # weight of a bad line without rule/menu evidence (hard ones: 1)
     block_soft_categories: tuple[str, ...]  # rule categories that weigh as soft in gaps (dates, bylines)
+    context_skip_categories: tuple[str, ...]  # rule categories the context pass looks past, as past short lines
     # other blocks stay if at least this share of the main block's chars ...
     block_keep_share: float = Field(ge=0)
     block_keep_chars: int = Field(ge=0)  # ... or at least this many characters of good lines (0: off)
+    topic_min_share: float = Field(ge=0, le=1)  # ... or if this share of their content words is in the main block
+    topic_min_chars: int = Field(ge=0)  # ... and they have at least this many characters of good lines
     # soft signals act only on pages with this many rule/menu/repeated lines
     min_hard_lines: int = Field(ge=0)
     barrier_categories: tuple[str, ...]  # rule categories whose line, after the article began, ends it
     barrier_min_chars: int = Field(ge=0)  # ... once this many characters of good lines came before it
     barrier_min_share: float = Field(ge=0, le=1)  # ... and this share of all the page's good characters
+    tail_categories: tuple[str, ...]  # rule categories whose line after the article ends it ...
+    tail_max_after_share: float = Field(ge=0)  # ... if the good text below is at most this share of that above
     title_window: int = Field(ge=0)  # lines above the article searched for its headline/subheads
     title_max_words: int = Field(ge=1)
+    title_skip_hard: bool  # lines with hard evidence (bylines, share bars) do not count in title_window
+    title_list_lines: int = Field(ge=0)  # the nearest link-list lines above the article may be its headline
     subheads: bool  # also rescue title-like lines inside the article right before a good line
     title_min_shared: int = Field(ge=1)  # content words a title shares with the article body ...
     title_min_share: float = Field(ge=0, le=1)  # ... and as a share of its own content words
@@ -258,8 +273,43 @@ def _cut_at_barrier(items: list[_Line], o: BoilerplateOptions) -> None:
             return
 
 
+def _cut_at_tail(items: list[_Line], stop: frozenset[str], o: BoilerplateOptions) -> None:
+    """A related-content heading (``tail_categories``: "More stories", "Most read") after the article
+    ends it when the good text below it is at most ``tail_max_after_share`` of the good text above it
+    (a "read also" link inside the article has most of the article below it) and does not continue
+    the article's topic (an article interrupted by a "More from" box goes on about the same things)."""
+    if not o.tail_categories:
+        return
+    marks = tuple(f"rule:{c}:" for c in o.tail_categories)
+    total = sum(it.feats.chars for it in items if it.cls == GOOD)
+    good = 0
+    for j, it in enumerate(items):
+        if it.cls == GOOD:
+            good += it.feats.chars
+        elif (
+            good >= o.barrier_min_chars
+            and it.why.startswith(marks)
+            and total - good <= o.tail_max_after_share * good
+        ):
+            if o.topic_min_share and stop:
+                before = [x.text for x in items[:j] if x.cls == GOOD]
+                after = [x.text for x in items[j + 1 :] if x.cls == GOOD]
+                ref = topic.block_stems(before, stop, o.stem_chars, sum(map(len, before)))
+                budget = o.title_body_chars
+                if after and topic.continues(after, ref, stop, o.stem_chars, budget, o.topic_min_share):
+                    continue
+            reason = "classifier:after-" + it.why.split(":")[1]
+            for later in items[j + 1 :]:
+                if later.cls == GOOD or not later.hard:
+                    later.cls, later.why, later.hard = BAD, reason, True
+            return
+
+
 def _titled(it: _Line, o: BoilerplateOptions) -> bool:
-    return not it.hard and it.cls != GOOD and it.feats.words <= o.title_max_words and not it.feats.menu_tokens
+    """Whether a line may be a headline: no hard evidence (a link-list line may: a headline often ends
+    the run of menu lines above it), not already good, not too long, no menu separators."""
+    soft = not it.hard or (o.title_list_lines > 0 and it.why == LINK_LIST)
+    return soft and it.cls != GOOD and it.feats.words <= o.title_max_words and not it.feats.menu_tokens
 
 
 def _keep_titles(
@@ -267,7 +317,7 @@ def _keep_titles(
 ) -> None:
     """Rescue the headline and subheads: title-like lines in the window above the article, or right
     before one of its good lines, that share content words with the article's start."""
-    window = [it for it in items[max(0, first - o.title_window) : first] if _titled(it, o)]
+    window = _title_window(items, first, o)
     if o.subheads:
         window += [
             it for j, it in enumerate(items[first:last], first) if _titled(it, o) and items[j + 1].cls == GOOD
@@ -290,6 +340,28 @@ def _keep_titles(
         shared = sum(_starts_word(body, s) for s in stems)
         if shared >= o.title_min_shared and shared >= o.title_min_share * len(stems):
             it.cls, it.why = GOOD, ""
+
+
+def _title_window(items: list[_Line], first: int, o: BoilerplateOptions) -> list[_Line]:
+    """Title-like lines among the ``title_window`` lines above the article; lines with hard evidence
+    (bylines, dates, share bars between headline and body) do not count towards the window, and the
+    nearest ``title_list_lines`` link-list lines are candidates too."""
+    window: list[_Line] = []
+    seen = listed = 0  # non-hard lines, link-list lines
+    for it in reversed(items[:first]):
+        if it.hard and o.title_skip_hard:
+            if it.why == LINK_LIST and listed < o.title_list_lines:
+                listed += 1
+                if _titled(it, o):
+                    window.append(it)
+            continue
+        seen += 1
+        if seen > o.title_window:
+            break
+        if _titled(it, o):
+            window.append(it)
+    window.reverse()
+    return window
 
 
 def _starts_word(text: str, stem: str) -> bool:
@@ -352,14 +424,24 @@ def classify_lines(
                 it.cls = GOOD
     if o.list_min_run:
         _mark_lists(items, o.list_min_run)
+    # in-article furniture (credits, embeds, player controls) is no evidence about its neighbours
+    skip = tuple(f"rule:{c}:" for c in o.context_skip_categories)
+    furniture = [it for it in items if it.cls == BAD and it.why.startswith(skip)] if skip else []
+    for it in furniture:
+        it.cls = FURNITURE
     _context(items)
+    for it in furniture:
+        it.cls = BAD
     _cut_at_barrier(items, o)
+    _cut_at_tail(items, stop, o)
     soft_marks = tuple(f"rule:{c}:" for c in o.block_soft_categories)
     blocks = _blocks(items, o.block_max_gap, o.block_soft_weight, soft_marks)
     if blocks:
         main = max(blocks, key=lambda b: b[2])
         big = o.block_keep_chars or main[2] + 1
         kept = [b for b in blocks if b is main or b[2] >= min(o.block_keep_share * main[2], big)]
+        if o.topic_min_share and len(kept) < len(blocks) and stop:
+            kept = _topical(items, blocks, kept, main, stop, o)
         inside = set()
         for first, last, _ in kept:
             inside.update(range(first, last + 1))
@@ -371,6 +453,32 @@ def classify_lines(
         # no page furniture: trust only hard evidence
         return {it.index: it.why for it in items if it.hard and it.why != LINK_LIST}
     return {it.index: it.why for it in items if it.cls != GOOD}
+
+
+def _topical(
+    items: list[_Line],
+    blocks: list[tuple[int, int, int]],
+    kept: list[tuple[int, int, int]],
+    main: tuple[int, int, int],
+    stop: frozenset[str],
+    o: BoilerplateOptions,
+) -> list[tuple[int, int, int]]:
+    """Add the blocks that continue the main block's topic (see :mod:`cleaners.boilerplate_topic`)."""
+
+    def texts(b: tuple[int, int, int]) -> list[str]:
+        return [it.text for it in items[b[0] : b[1] + 1] if it.cls == GOOD]
+
+    budget = o.title_body_chars  # a block's topic is read on its first characters
+    ref = topic.block_stems(texts(main), stop, o.stem_chars, main[2] + 1)
+    return [
+        b
+        for b in blocks
+        if b in kept
+        or (
+            b[2] >= o.topic_min_chars
+            and topic.continues(texts(b), ref, stop, o.stem_chars, budget, o.topic_min_share)
+        )
+    ]
 
 
 def _mark_repeated(items: list[_Line], repeated: frozenset[str], o: BoilerplateOptions) -> int:
