@@ -24,11 +24,12 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import xxhash
 from pydantic import Field
 
-from cleaners.boilerplate_rules import BoilerplateRules, MatchStats, Rule
+from cleaners.boilerplate_rules import LINE_CACHE_SIZE, BoilerplateRules, MatchStats, Rule, _Group
 from cleaners.edits import StageResult, apply_spans
 from cleaners.line_features import LineFeatures, capitalised_share, content_stems, line_features
 from cleaners.options import Options
@@ -327,18 +328,16 @@ def classify_lines(
     timeout, sample = o.pattern_timeout_s, o.stopwords_sample_chars
     items: list[_Line] = []
     hard = 0
+    memo = rules.line_memo
     for i, line in enumerate(lines):
         text = line.strip()
         if not text:
             continue
-        low = lowered[i].strip()
-        rule = rules.match_line(line, text, timeout, stats, groups, i, low if len(low) == len(text) else None)
+        rule, f = _outcome(rules, memo, line, text, lowered[i], i, groups, stop, timeout, sample, stats)
         if rule is not None:  # a rule line needs only its length later on
-            f = LineFeatures(len(text), 0, 0.0, False, 0, False)
             items.append(_Line(i, text, f, BAD, rule.label, True))
             hard += 1
             continue
-        f = line_features(text, stop, sample, low if len(low) == len(text) else None)
         cls, why = _initial(text, f, o, bool(stop))
         is_hard = cls == BAD and why != "classifier:low-stopwords"
         hard += is_hard
@@ -371,6 +370,41 @@ def classify_lines(
         # no page furniture: trust only hard evidence
         return {it.index: it.why for it in items if it.hard and it.why != LINK_LIST}
     return {it.index: it.why for it in items if it.cls != GOOD}
+
+
+def _outcome(
+    rules: BoilerplateRules,
+    memo: dict[tuple[Any, ...], tuple[Rule | None, LineFeatures]],
+    line: str,
+    text: str,
+    lowered: str,
+    index: int,
+    groups: list[tuple[_Group, frozenset[int] | None]],
+    stop: frozenset[str],
+    timeout: float,
+    sample: int,
+    stats: MatchStats,
+) -> tuple[Rule | None, LineFeatures]:
+    """The rule that removes the raw ``line`` (``text``: stripped), else its features; remembered per
+    line, time limit, stopword list and sample size (lines recur across a site's pages), except when a
+    pattern ran out of time. A rule line gets features holding only its length."""
+    key = (line, timeout, sample, stop)
+    known = memo.get(key)  # one lookup: safe if another thread clears the memory
+    if known is not None:
+        return known
+    before = stats.timeouts
+    low = lowered.strip()
+    low_ok = low if len(low) == len(text) else None
+    rule = rules.match_line(line, text, timeout, stats, groups, index, low_ok)
+    if rule is not None:
+        out: tuple[Rule | None, LineFeatures] = (rule, LineFeatures(len(text), 0, 0.0, False, 0, False))
+    else:
+        out = (None, line_features(text, stop, sample, low_ok))
+    if stats.timeouts == before:
+        if len(memo) >= LINE_CACHE_SIZE:
+            memo.clear()
+        memo[key] = out
+    return out
 
 
 def _mark_repeated(items: list[_Line], repeated: frozenset[str], o: BoilerplateOptions) -> int:

@@ -75,6 +75,9 @@ class BoilerplateRules:
     phrase_max_chars: int
     # (line as in the document, time limit) -> its rule: lines recur across a site's pages
     line_cache: dict[tuple[str, float], Rule | None] = field(default_factory=dict, compare=False, repr=False)
+    # the stage's whole per-line outcome (rule, or features with the language's stopwords), see
+    # cleaners.boilerplate._outcome; kept here because it lives as long as the rules
+    line_memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_mapping(cls, *datas: Mapping[str, Any]) -> BoilerplateRules:
