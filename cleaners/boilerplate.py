@@ -29,7 +29,7 @@ from typing import Any
 import xxhash
 from pydantic import Field
 
-from cleaners.boilerplate_rules import LINE_CACHE_SIZE, BoilerplateRules, MatchStats, Rule, _Group
+from cleaners.boilerplate_rules import LINE_CACHE_SIZE, BoilerplateRules, MatchStats, Rule
 from cleaners.edits import StageResult, apply_spans
 from cleaners.line_features import LineFeatures, capitalised_share, content_stems, line_features
 from cleaners.options import Options
@@ -323,17 +323,9 @@ def classify_lines(
     o = opts
     stats = stats if stats is not None else MatchStats()
     stop = _stoplist(lines, lang, stopwords, o)
-    lowered = [line.lower() for line in lines]
-    groups = rules.candidates(lowered)
-    timeout, sample = o.pattern_timeout_s, o.stopwords_sample_chars
     items: list[_Line] = []
     hard = 0
-    memo = rules.line_memo
-    for i, line in enumerate(lines):
-        text = line.strip()
-        if not text:
-            continue
-        rule, f = _outcome(rules, memo, line, text, lowered[i], i, groups, stop, timeout, sample, stats)
+    for i, text, (rule, f) in _outcomes(lines, rules, stop, o.pattern_timeout_s, o.stopwords_sample_chars, stats):
         if rule is not None:  # a rule line needs only its length later on
             items.append(_Line(i, text, f, BAD, rule.label, True))
             hard += 1
@@ -372,38 +364,54 @@ def classify_lines(
     return {it.index: it.why for it in items if it.cls != GOOD}
 
 
-def _outcome(
+def _outcomes(
+    lines: Sequence[str],
     rules: BoilerplateRules,
-    memo: dict[tuple[Any, ...], tuple[Rule | None, LineFeatures]],
-    line: str,
-    text: str,
-    lowered: str,
-    index: int,
-    groups: list[tuple[_Group, frozenset[int] | None]],
     stop: frozenset[str],
     timeout: float,
     sample: int,
     stats: MatchStats,
-) -> tuple[Rule | None, LineFeatures]:
-    """The rule that removes the raw ``line`` (``text``: stripped), else its features; remembered per
-    line, time limit, stopword list and sample size (lines recur across a site's pages), except when a
-    pattern ran out of time. A rule line gets features holding only its length."""
-    key = (line, timeout, sample, stop)
-    known = memo.get(key)  # one lookup: safe if another thread clears the memory
-    if known is not None:
-        return known
-    before = stats.timeouts
-    low = lowered.strip()
-    low_ok = low if len(low) == len(text) else None
-    rule = rules.match_line(line, text, timeout, stats, groups, index, low_ok)
-    if rule is not None:
-        out: tuple[Rule | None, LineFeatures] = (rule, LineFeatures(len(text), 0, 0.0, False, 0, False))
-    else:
-        out = (None, line_features(text, stop, sample, low_ok))
-    if stats.timeouts == before:
-        if len(memo) >= LINE_CACHE_SIZE:
-            memo.clear()
-        memo[key] = out
+) -> list[tuple[int, str, tuple[Rule | None, LineFeatures]]]:
+    """Per non-blank line: its index, its stripped text, and the rule that removes it, else its
+    features (a rule line gets features holding only its length).
+
+    Outcomes are remembered per raw line, time limit, stopword list and sample size (lines recur across
+    a site's pages), except when a pattern ran out of time; the document-wide keyword scan
+    (:meth:`BoilerplateRules.candidates`) runs only over the lines not remembered."""
+    memo: dict[tuple[Any, ...], tuple[Rule | None, LineFeatures]] = rules.line_memo
+    out: list[tuple[int, str, Any]] = []
+    missing: list[int] = []
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if text:
+            known = memo.get((line, timeout, sample, stop))  # one lookup: safe if another thread clears it
+            if known is None:
+                missing.append(len(out))
+            out.append((i, text, known))
+    if not missing:
+        return out
+    todo = {out[k][0] for k in missing}
+    lowered = [line.lower() if i in todo else "" for i, line in enumerate(lines)]
+    lengths = [0] * len(lines)  # stripped: longer lines than a group allows are not scanned for it
+    for i, text, _ in out:
+        lengths[i] = len(text)
+    groups = rules.candidates(lowered, lengths)
+    for k in missing:
+        i, text, _ = out[k]
+        line = lines[i]
+        before = stats.timeouts
+        low = lowered[i].strip()
+        low_ok = low if len(low) == len(text) else None
+        rule = rules.match_line(line, text, timeout, stats, groups, i, low_ok)
+        if rule is not None:
+            known = (rule, LineFeatures(len(text), 0, 0.0, False, 0, False))
+        else:
+            known = (None, line_features(text, stop, sample, low_ok))
+        if stats.timeouts == before:
+            if len(memo) >= LINE_CACHE_SIZE:
+                memo.clear()
+            memo[(line, timeout, sample, stop)] = known
+        out[k] = (i, text, known)
     return out
 
 

@@ -117,29 +117,30 @@ class BoilerplateRules:
         out.extend(r for g in self.groups for _, r in g.members)
         return tuple(out)
 
-    def candidates(self, lowered: Sequence[str]) -> list[tuple[_Group, frozenset[int] | None]]:
+    def candidates(
+        self, lowered: Sequence[str], lengths: Sequence[int] | None = None
+    ) -> list[tuple[_Group, frozenset[int] | None]]:
         """Per pattern group, the indices of the lines (given lower-cased) that hold one of its
         keywords (None: the group has none, all lines are tried); groups with no such line are left out.
-        One substring scan of the whole document per keyword, instead of one per line."""
-        doc = "\n".join(lowered)
-        starts = []
-        pos = 0
-        for line in lowered:
-            starts.append(pos)
-            pos += len(line) + 1
-        found: dict[str, frozenset[int]] = {}
+        One substring scan of the whole document per keyword, instead of one per line; with
+        ``lengths`` (each line's stripped length) a group's scan skips the lines too long for it."""
+        docs: dict[int, tuple[str, list[int], bool]] = {}  # max_chars -> (text, line starts, ascii)
+        found: dict[tuple[str, int], frozenset[int]] = {}
         out: list[tuple[_Group, frozenset[int] | None]] = []
-        ascii_doc = doc.isascii()  # then keywords with other characters cannot occur
         for group in self.groups:
             if not group.requires or group.max_chars <= LINE_CHECK_MAX_CHARS:
                 out.append((group, None))  # no keywords, or short lines only: checked line by line
                 continue
+            limit = group.max_chars if lengths is not None else -1
+            if limit not in docs:
+                docs[limit] = _scan_text(lowered, lengths, limit)
+            doc, starts, ascii_doc = docs[limit]  # ASCII: keywords with other characters cannot occur
             hits: set[int] = set()
             for kw in group.requires:
-                if kw not in found:
+                if (kw, limit) not in found:
                     absent = (ascii_doc and not kw.isascii()) or kw not in doc
-                    found[kw] = frozenset() if absent else _lines_with(doc, kw, starts)
-                hits |= found[kw]
+                    found[kw, limit] = frozenset() if absent else _lines_with(doc, kw, starts)
+                hits |= found[kw, limit]
             if hits:
                 out.append((group, frozenset(hits)))
         return out
@@ -208,6 +209,22 @@ class BoilerplateRules:
             if rule is not None:
                 return rule
         return None
+
+
+def _scan_text(
+    lowered: Sequence[str], lengths: Sequence[int] | None, limit: int
+) -> tuple[str, list[int], bool]:
+    """The lines joined by newlines (those longer than ``limit`` left empty, when ``lengths`` is given),
+    where each line starts, and whether the text is ASCII."""
+    if lengths is not None:
+        lowered = [low if n <= limit else "" for low, n in zip(lowered, lengths, strict=True)]
+    starts = []
+    pos = 0
+    for line in lowered:
+        starts.append(pos)
+        pos += len(line) + 1
+    doc = "\n".join(lowered)
+    return doc, starts, doc.isascii()
 
 
 def _lines_with(doc: str, kw: str, starts: list[int]) -> frozenset[int]:
