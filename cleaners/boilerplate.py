@@ -20,7 +20,7 @@ except title-like lines just above it that share content words with it (the head
 
 from __future__ import annotations
 
-import itertools
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,7 +29,7 @@ from typing import Any
 import xxhash
 from pydantic import Field
 
-from cleaners.boilerplate_rules import LINE_CACHE_SIZE, BoilerplateRules, MatchStats, Rule
+from cleaners.boilerplate_rules import LINE_CACHE_SIZE, BoilerplateRules, MatchStats, Rule, _starts
 from cleaners.edits import StageResult, apply_spans
 from cleaners.line_features import LineFeatures, capitalised_share, content_stems, line_features
 from cleaners.options import Options
@@ -106,6 +106,19 @@ class BoilerplateOptions(Options):
 def line_key(line: str) -> str:
     """Key of a line for cross-document repetition counts (case- and edge-space-insensitive)."""
     return xxhash.xxh3_64_hexdigest(line.strip().casefold().encode("utf-8", "surrogatepass"))
+
+
+_KEYS: dict[str, str] = {}  # stripped line -> line_key: a site's lines recur in its pages
+
+
+def _line_key(text: str) -> str:
+    """:func:`line_key`, remembered (at most ``LINE_CACHE_SIZE`` lines, then the memory starts afresh)."""
+    key = _KEYS.get(text)
+    if key is None:
+        if len(_KEYS) >= LINE_CACHE_SIZE:
+            _KEYS.clear()
+        key = _KEYS[text] = line_key(text)
+    return key
 
 
 @dataclass(slots=True)
@@ -417,7 +430,7 @@ def _outcomes(
 
 def _mark_repeated(items: list[_Line], repeated: frozenset[str], o: BoilerplateOptions) -> int:
     """Mark lines frequent in the site as BAD (guarded); return how many were newly marked."""
-    hits = [it for it in items if not it.hard and line_key(it.text) in repeated]
+    hits = [it for it in items if not it.hard and _line_key(it.text) in repeated]
     if not hits:
         return 0
     total = sum(it.feats.chars for it in items)
@@ -454,11 +467,7 @@ def strip_boilerplate(
     info = {"boilerplate_rule_timeouts": stats.timeouts} if stats.timeouts else {}
     if not drop:
         return StageResult(text, info=info)
-    starts = []
-    pos = 0
-    for line in lines:
-        starts.append(pos)
-        pos += len(line) + 1
+    starts = _starts(lines)
     keep = _kept_lines(lines, drop)
     last_kept = max(keep) if keep else -1
     spans = []
@@ -478,14 +487,15 @@ def strip_boilerplate(
 def _unwrap(lines: Sequence[str], o: BoilerplateOptions) -> list[tuple[str, list[int]]] | None:
     """Paragraphs of hard-wrapped text (most lines end near one width), as (joined text, line indices);
     None when the text is not hard-wrapped. A line close to the width continues on the next line."""
-    lens = sorted(len(ln.strip()) for ln in lines if ln.strip())
+    lens = sorted(filter(None, map(len, map(str.strip, lines))))  # non-blank lines' lengths
     if len(lens) < o.wrap_min_lines:
         return None
     width = lens[int(0.9 * (len(lens) - 1))]
     if not o.wrap_min_width <= width <= o.wrap_max_width:
         return None
     full = o.wrap_full_share * width
-    if sum(full <= n <= width + 5 for n in lens) < o.wrap_min_share * len(lens):
+    # lines of a length in [full, width + 5] (lens is sorted)
+    if bisect.bisect_right(lens, width + 5) - bisect.bisect_left(lens, full) < o.wrap_min_share * len(lens):
         return None
     units: list[tuple[str, list[int]]] = []
     open_unit = False
@@ -503,18 +513,24 @@ def _unwrap(lines: Sequence[str], o: BoilerplateOptions) -> list[tuple[str, list
 def _kept_lines(lines: Sequence[str], drop: dict[int, str]) -> set[int]:
     """Kept lines: text lines not dropped, and blank lines, except that blank lines in a stretch
     that lost a line collapse to one (or to none at the document's start and end)."""
-    keep = {i for i, ln in enumerate(lines) if ln.strip() and i not in drop}
-    if not keep:
-        return keep
-    ordered = sorted(keep)
-    bounds = [(0, ordered[0], False)]
-    bounds += [(a + 1, b, True) for a, b in itertools.pairwise(ordered)]
-    bounds.append((ordered[-1] + 1, len(lines), False))
-    for lo, hi, inner in bounds:
-        gap = range(lo, hi)
-        blanks = [j for j in gap if not lines[j].strip()]
-        if not any(j in drop for j in gap):
+    keep: set[int] = set()
+    blanks: list[int] = []  # blank lines since the last kept text line
+    lost = False  # ... and whether a line since then was dropped
+    inner = False  # a kept text line came before
+    for i, line in enumerate(lines):
+        if i in drop:
+            lost = True
+            if line.strip():
+                continue
+        if not line.strip():
+            blanks.append(i)
+            continue
+        if not lost:
             keep.update(blanks)
         elif inner and blanks:
             keep.add(blanks[0])
+        keep.add(i)
+        blanks, lost, inner = [], False, True
+    if inner and not lost:
+        keep.update(blanks)
     return keep

@@ -17,6 +17,7 @@ a catastrophic user pattern slows a run down but cannot hang it.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -218,13 +219,16 @@ def _scan_text(
     where each line starts, and whether the text is ASCII."""
     if lengths is not None:
         lowered = [low if n <= limit else "" for low, n in zip(lowered, lengths, strict=True)]
-    starts = []
-    pos = 0
-    for line in lowered:
-        starts.append(pos)
-        pos += len(line) + 1
+    starts = _starts(lowered)
     doc = "\n".join(lowered)
     return doc, starts, doc.isascii()
+
+
+def _starts(lines: Sequence[str]) -> list[int]:
+    """Where each line starts in the lines joined by newlines."""
+    if not lines:
+        return []
+    return list(itertools.accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
 
 
 def _lines_with(doc: str, kw: str, starts: list[int]) -> frozenset[int]:
