@@ -409,13 +409,14 @@ def _outcomes(
     for i, text, _ in out:
         lengths[i] = len(text)
     groups = rules.candidates(lowered, lengths)
+    longest = rules.longest
     for k in missing:
         i, text, _ = out[k]
         line = lines[i]
         before = stats.timeouts
         low = lowered[i].strip()
         low_ok = low if len(low) == len(text) else None
-        rule = rules.match_line(line, text, timeout, stats, groups, i, low_ok)
+        rule = rules.match_line(line, text, timeout, stats, groups, i, low_ok) if len(text) <= longest else None
         if rule is not None:
             known = (rule, LineFeatures(len(text), 0, 0.0, False, 0, False))
         else:

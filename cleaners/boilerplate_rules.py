@@ -17,6 +17,7 @@ a catastrophic user pattern slows a run down but cannot hang it.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from collections.abc import Mapping, Sequence
@@ -111,6 +112,11 @@ class BoilerplateRules:
         longest = max((len(k) for k in phrases), default=0)
         return cls(phrases, _group(patterns), longest + 24)
 
+    @functools.cached_property
+    def longest(self) -> int:
+        """Lines longer than this match no rule (phrases and every group have a length limit)."""
+        return max([self.phrase_max_chars, *(g.max_chars for g in self.groups)])
+
     @property
     def rules(self) -> tuple[Rule, ...]:
         seen = {id(r): r for r in self.phrases.values()}
@@ -124,27 +130,31 @@ class BoilerplateRules:
         """Per pattern group, the indices of the lines (given lower-cased) that hold one of its
         keywords (None: the group has none, all lines are tried); groups with no such line are left out.
         One substring scan of the whole document per keyword, instead of one per line; with
-        ``lengths`` (each line's stripped length) a group's scan skips the lines too long for it."""
-        docs: dict[int, tuple[str, list[int], bool]] = {}  # max_chars -> (text, line starts, ascii)
-        found: dict[tuple[str, int], frozenset[int]] = {}
+        ``lengths`` (each line's stripped length) lines too long for every such group are not scanned."""
+        scanned: tuple[str, list[int], bool] | None = None
+        found: dict[str, frozenset[int]] = {}
         out: list[tuple[_Group, frozenset[int] | None]] = []
         for group in self.groups:
-            if not group.requires or group.max_chars <= LINE_CHECK_MAX_CHARS:
+            if not _scanned(group):
                 out.append((group, None))  # no keywords, or short lines only: checked line by line
                 continue
-            limit = group.max_chars if lengths is not None else -1
-            if limit not in docs:
-                docs[limit] = _scan_text(lowered, lengths, limit)
-            doc, starts, ascii_doc = docs[limit]  # ASCII: keywords with other characters cannot occur
+            if scanned is None:
+                scanned = _scan_text(lowered, lengths, self.scan_max_chars)
+            doc, starts, ascii_doc = scanned  # ASCII: keywords with other characters cannot occur
             hits: set[int] = set()
             for kw in group.requires:
-                if (kw, limit) not in found:
+                if kw not in found:
                     absent = (ascii_doc and not kw.isascii()) or kw not in doc
-                    found[kw, limit] = frozenset() if absent else _lines_with(doc, kw, starts)
-                hits |= found[kw, limit]
+                    found[kw] = frozenset() if absent else _lines_with(doc, kw, starts)
+                hits |= found[kw]
             if hits:
                 out.append((group, frozenset(hits)))
         return out
+
+    @functools.cached_property
+    def scan_max_chars(self) -> int:
+        """The longest line a group checked per document (:meth:`candidates`) may match."""
+        return max((g.max_chars for g in self.groups if _scanned(g)), default=0)
 
     def match_line(
         self,
@@ -210,6 +220,11 @@ class BoilerplateRules:
             if rule is not None:
                 return rule
         return None
+
+
+def _scanned(group: _Group) -> bool:
+    """Whether the group's keywords are looked for per document (else per line)."""
+    return bool(group.requires) and group.max_chars > LINE_CHECK_MAX_CHARS
 
 
 def _scan_text(
