@@ -416,7 +416,7 @@ def _outcomes(
         before = stats.timeouts
         low = lowered[i].strip()
         low_ok = low if len(low) == len(text) else None
-        rule = rules.match_line(line, text, timeout, stats, groups, i, low_ok) if len(text) <= longest else None
+        rule = rules.match(text, timeout, stats, groups, i, low_ok) if len(text) <= longest else None
         if rule is not None:
             known = (rule, LineFeatures(len(text), 0, 0.0, False, 0, False))
         else:

@@ -75,7 +75,7 @@ class BoilerplateRules:
     phrases: Mapping[str, Rule]
     groups: tuple[_Group, ...]
     phrase_max_chars: int
-    # (line as in the document, time limit) -> its rule: lines recur across a site's pages
+    # (line as in the document, time limit) -> its rule, for match_line (the stage uses line_memo)
     line_cache: dict[tuple[str, float], Rule | None] = field(default_factory=dict, compare=False, repr=False)
     # the stage's whole per-line outcome (rule, or features with the language's stopwords), see
     # cleaners.boilerplate._outcome; kept here because it lives as long as the rules
