@@ -21,6 +21,7 @@ except title-like lines just above it that share content words with it (the head
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -338,9 +339,9 @@ def classify_lines(
     stop = _stoplist(lines, lang, stopwords, o)
     items: list[_Line] = []
     hard = 0
-    for i, text, (rule, f) in _outcomes(lines, rules, stop, o.pattern_timeout_s, o.stopwords_sample_chars, stats):
-        if rule is not None:  # a rule line needs only its length later on
-            items.append(_Line(i, text, f, BAD, rule.label, True))
+    for i, text, f in _outcomes(lines, rules, stop, o.pattern_timeout_s, o.stopwords_sample_chars, stats):
+        if isinstance(f, str):  # a rule's label: a rule line needs only its length later on
+            items.append(_Line(i, text, LineFeatures(len(text), 0, 0.0, False, 0, False), BAD, f, True))
             hard += 1
             continue
         cls, why = _initial(text, f, o, bool(stop))
@@ -377,6 +378,17 @@ def classify_lines(
     return {it.index: it.why for it in items if it.cls != GOOD}
 
 
+_STOPLISTS: dict[frozenset[str], int] = {}  # stopword list -> a number standing for it in memory keys
+_STOPLIST_NUMBERS = itertools.count()
+
+
+def _stoplist_number(stop: frozenset[str]) -> int:
+    number = _STOPLISTS.get(stop)
+    if number is None:
+        number = _STOPLISTS.setdefault(stop, next(_STOPLIST_NUMBERS))
+    return number
+
+
 def _outcomes(
     lines: Sequence[str],
     rules: BoilerplateRules,
@@ -384,20 +396,23 @@ def _outcomes(
     timeout: float,
     sample: int,
     stats: MatchStats,
-) -> list[tuple[int, str, tuple[Rule | None, LineFeatures]]]:
-    """Per non-blank line: its index, its stripped text, and the rule that removes it, else its
-    features (a rule line gets features holding only its length).
+) -> list[tuple[int, str, str | LineFeatures]]:
+    """Per non-blank line: its index, its stripped text, and the label of the rule that removes it,
+    else its features.
 
     Outcomes are remembered per raw line, time limit, stopword list and sample size (lines recur across
     a site's pages), except when a pattern ran out of time; the document-wide keyword scan
-    (:meth:`BoilerplateRules.candidates`) runs only over the lines not remembered."""
-    memo: dict[tuple[Any, ...], tuple[Rule | None, LineFeatures]] = rules.line_memo
+    (:meth:`BoilerplateRules.candidates`) runs only over the lines not remembered. Keys and rule labels
+    are atomic values the garbage collector need not track (that matters: memory made of containers
+    slowed the stage by a tenth)."""
+    memo: dict[tuple[str, float, int, int], str | LineFeatures] = rules.line_memo
+    number = _stoplist_number(stop)
     out: list[tuple[int, str, Any]] = []
     missing: list[int] = []
     for i, line in enumerate(lines):
         text = line.strip()
         if text:
-            known = memo.get((line, timeout, sample, stop))  # one lookup: safe if another thread clears it
+            known = memo.get((line, timeout, sample, number))  # one lookup: safe if another thread clears it
             if known is None:
                 missing.append(len(out))
             out.append((i, text, known))
@@ -417,14 +432,11 @@ def _outcomes(
         low = lowered[i].strip()
         low_ok = low if len(low) == len(text) else None
         rule = rules.match(text, timeout, stats, groups, i, low_ok) if len(text) <= longest else None
-        if rule is not None:
-            known = (rule, LineFeatures(len(text), 0, 0.0, False, 0, False))
-        else:
-            known = (None, line_features(text, stop, sample, low_ok))
+        known = rule.label if rule is not None else line_features(text, stop, sample, low_ok)
         if stats.timeouts == before:
             if len(memo) >= LINE_CACHE_SIZE:
                 memo.clear()
-            memo[(line, timeout, sample, stop)] = known
+            memo[(line, timeout, sample, number)] = known
         out[k] = (i, text, known)
     return out
 

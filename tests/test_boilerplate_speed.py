@@ -1,7 +1,7 @@
 """The stage's speed-ups change nothing: per-line memories, the keyword scan, the kept-lines pass.
 
 Each shortcut is checked against the plain computation it replaces, on real text (the shared test
-articles and benchmark pages) and on generated text with the awkward characters.
+articles and benchmark pages) or against a literal reference implementation on generated input.
 """
 
 from __future__ import annotations
