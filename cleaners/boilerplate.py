@@ -30,7 +30,7 @@ from typing import Any
 import xxhash
 from pydantic import Field
 
-from cleaners.boilerplate_rules import LINE_CACHE_SIZE, BoilerplateRules, MatchStats, Rule, _starts
+from cleaners.boilerplate_rules import LINE_CACHE_SIZE, BoilerplateRules, MatchStats, Rule, line_starts
 from cleaners.edits import StageResult, apply_spans
 from cleaners.line_features import LineFeatures, capitalised_share, content_stems, line_features
 from cleaners.options import Options
@@ -480,7 +480,7 @@ def strip_boilerplate(
     info = {"boilerplate_rule_timeouts": stats.timeouts} if stats.timeouts else {}
     if not drop:
         return StageResult(text, info=info)
-    starts = _starts(lines)
+    starts = line_starts(lines)
     keep = _kept_lines(lines, drop)
     last_kept = max(keep) if keep else -1
     spans = []

@@ -77,8 +77,8 @@ class BoilerplateRules:
     phrase_max_chars: int
     # (line as in the document, time limit) -> its rule, for match_line (the stage uses line_memo)
     line_cache: dict[tuple[str, float], Rule | None] = field(default_factory=dict, compare=False, repr=False)
-    # the stage's whole per-line outcome (rule, or features with the language's stopwords), see
-    # cleaners.boilerplate._outcome; kept here because it lives as long as the rules
+    # the stage's whole per-line outcome (its rule's label, or its features for a stopword list), see
+    # cleaners.boilerplate._outcomes; kept here because it lives as long as the rules
     line_memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -234,12 +234,12 @@ def _scan_text(
     where each line starts, and whether the text is ASCII."""
     if lengths is not None:
         lowered = [low if n <= limit else "" for low, n in zip(lowered, lengths, strict=True)]
-    starts = _starts(lowered)
+    starts = line_starts(lowered)
     doc = "\n".join(lowered)
     return doc, starts, doc.isascii()
 
 
-def _starts(lines: Sequence[str]) -> list[int]:
+def line_starts(lines: Sequence[str]) -> list[int]:
     """Where each line starts in the lines joined by newlines."""
     if not lines:
         return []
