@@ -26,16 +26,18 @@ headline and body are not counted, and the last lines of a menu run above it are
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import xxhash
 from pydantic import Field
 
 from cleaners import boilerplate_topic as topic
-from cleaners.boilerplate_rules import BoilerplateRules, MatchStats, Rule
+from cleaners.boilerplate_rules import LINE_CACHE_SIZE, BoilerplateRules, MatchStats, Rule, line_starts
 from cleaners.edits import StageResult, apply_spans
 from cleaners.line_features import LineFeatures, capitalised_share, content_stems, line_features
 from cleaners.options import Options
@@ -120,6 +122,19 @@ class BoilerplateOptions(Options):
 def line_key(line: str) -> str:
     """Key of a line for cross-document repetition counts (case- and edge-space-insensitive)."""
     return xxhash.xxh3_64_hexdigest(line.strip().casefold().encode("utf-8", "surrogatepass"))
+
+
+_KEYS: dict[str, str] = {}  # stripped line -> line_key: a site's lines recur in its pages
+
+
+def _line_key(text: str) -> str:
+    """:func:`line_key`, remembered (at most ``LINE_CACHE_SIZE`` lines, then the memory starts afresh)."""
+    key = _KEYS.get(text)
+    if key is None:
+        if len(_KEYS) >= LINE_CACHE_SIZE:
+            _KEYS.clear()
+        key = _KEYS[text] = line_key(text)
+    return key
 
 
 @dataclass(slots=True)
@@ -394,23 +409,13 @@ def classify_lines(
     o = opts
     stats = stats if stats is not None else MatchStats()
     stop = _stoplist(lines, lang, stopwords, o)
-    lowered = [line.lower() for line in lines]
-    groups = rules.candidates(lowered)
-    timeout, sample = o.pattern_timeout_s, o.stopwords_sample_chars
     items: list[_Line] = []
     hard = 0
-    for i, line in enumerate(lines):
-        text = line.strip()
-        if not text:
-            continue
-        low = lowered[i].strip()
-        rule = rules.match_line(line, text, timeout, stats, groups, i, low if len(low) == len(text) else None)
-        if rule is not None:  # a rule line needs only its length later on
-            f = LineFeatures(len(text), 0, 0.0, False, 0, False)
-            items.append(_Line(i, text, f, BAD, rule.label, True))
+    for i, text, f in _outcomes(lines, rules, stop, o.pattern_timeout_s, o.stopwords_sample_chars, stats):
+        if isinstance(f, str):  # a rule's label: a rule line needs only its length later on
+            items.append(_Line(i, text, LineFeatures(len(text), 0, 0.0, False, 0, False), BAD, f, True))
             hard += 1
             continue
-        f = line_features(text, stop, sample, low if len(low) == len(text) else None)
         cls, why = _initial(text, f, o, bool(stop))
         is_hard = cls == BAD and why != "classifier:low-stopwords"
         hard += is_hard
@@ -481,9 +486,72 @@ def _topical(
     ]
 
 
+_STOPLISTS: dict[frozenset[str], int] = {}  # stopword list -> a number standing for it in memory keys
+_STOPLIST_NUMBERS = itertools.count()
+
+
+def _stoplist_number(stop: frozenset[str]) -> int:
+    number = _STOPLISTS.get(stop)
+    if number is None:
+        number = _STOPLISTS.setdefault(stop, next(_STOPLIST_NUMBERS))
+    return number
+
+
+def _outcomes(
+    lines: Sequence[str],
+    rules: BoilerplateRules,
+    stop: frozenset[str],
+    timeout: float,
+    sample: int,
+    stats: MatchStats,
+) -> list[tuple[int, str, str | LineFeatures]]:
+    """Per non-blank line: its index, its stripped text, and the label of the rule that removes it,
+    else its features.
+
+    Outcomes are remembered per raw line, time limit, stopword list and sample size (lines recur across
+    a site's pages), except when a pattern ran out of time; the document-wide keyword scan
+    (:meth:`BoilerplateRules.candidates`) runs only over the lines not remembered. Keys and rule labels
+    are atomic values the garbage collector need not track (that matters: memory made of containers
+    slowed the stage by a tenth)."""
+    memo: dict[tuple[str, float, int, int], str | LineFeatures] = rules.line_memo
+    number = _stoplist_number(stop)
+    out: list[tuple[int, str, Any]] = []
+    missing: list[int] = []
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if text:
+            known = memo.get((line, timeout, sample, number))  # one lookup: safe if another thread clears it
+            if known is None:
+                missing.append(len(out))
+            out.append((i, text, known))
+    if not missing:
+        return out
+    todo = {out[k][0] for k in missing}
+    lowered = [line.lower() if i in todo else "" for i, line in enumerate(lines)]
+    lengths = [0] * len(lines)  # stripped: longer lines than a group allows are not scanned for it
+    for i, text, _ in out:
+        lengths[i] = len(text)
+    groups = rules.candidates(lowered, lengths)
+    longest = rules.longest
+    for k in missing:
+        i, text, _ = out[k]
+        line = lines[i]
+        before = stats.timeouts
+        low = lowered[i].strip()
+        low_ok = low if len(low) == len(text) else None
+        rule = rules.match(text, timeout, stats, groups, i, low_ok) if len(text) <= longest else None
+        known = rule.label if rule is not None else line_features(text, stop, sample, low_ok)
+        if stats.timeouts == before:
+            if len(memo) >= LINE_CACHE_SIZE:
+                memo.clear()
+            memo[(line, timeout, sample, number)] = known
+        out[k] = (i, text, known)
+    return out
+
+
 def _mark_repeated(items: list[_Line], repeated: frozenset[str], o: BoilerplateOptions) -> int:
     """Mark lines frequent in the site as BAD (guarded); return how many were newly marked."""
-    hits = [it for it in items if not it.hard and line_key(it.text) in repeated]
+    hits = [it for it in items if not it.hard and _line_key(it.text) in repeated]
     if not hits:
         return 0
     total = sum(it.feats.chars for it in items)
@@ -520,11 +588,7 @@ def strip_boilerplate(
     info = {"boilerplate_rule_timeouts": stats.timeouts} if stats.timeouts else {}
     if not drop:
         return StageResult(text, info=info)
-    starts = []
-    pos = 0
-    for line in lines:
-        starts.append(pos)
-        pos += len(line) + 1
+    starts = line_starts(lines)
     keep = _kept_lines(lines, drop)
     last_kept = max(keep) if keep else -1
     spans = []
@@ -544,14 +608,15 @@ def strip_boilerplate(
 def _unwrap(lines: Sequence[str], o: BoilerplateOptions) -> list[tuple[str, list[int]]] | None:
     """Paragraphs of hard-wrapped text (most lines end near one width), as (joined text, line indices);
     None when the text is not hard-wrapped. A line close to the width continues on the next line."""
-    lens = sorted(len(ln.strip()) for ln in lines if ln.strip())
+    lens = sorted(filter(None, map(len, map(str.strip, lines))))  # non-blank lines' lengths
     if len(lens) < o.wrap_min_lines:
         return None
     width = lens[int(0.9 * (len(lens) - 1))]
     if not o.wrap_min_width <= width <= o.wrap_max_width:
         return None
     full = o.wrap_full_share * width
-    if sum(full <= n <= width + 5 for n in lens) < o.wrap_min_share * len(lens):
+    # lines of a length in [full, width + 5] (lens is sorted)
+    if bisect.bisect_right(lens, width + 5) - bisect.bisect_left(lens, full) < o.wrap_min_share * len(lens):
         return None
     units: list[tuple[str, list[int]]] = []
     open_unit = False
@@ -569,18 +634,24 @@ def _unwrap(lines: Sequence[str], o: BoilerplateOptions) -> list[tuple[str, list
 def _kept_lines(lines: Sequence[str], drop: dict[int, str]) -> set[int]:
     """Kept lines: text lines not dropped, and blank lines, except that blank lines in a stretch
     that lost a line collapse to one (or to none at the document's start and end)."""
-    keep = {i for i, ln in enumerate(lines) if ln.strip() and i not in drop}
-    if not keep:
-        return keep
-    ordered = sorted(keep)
-    bounds = [(0, ordered[0], False)]
-    bounds += [(a + 1, b, True) for a, b in itertools.pairwise(ordered)]
-    bounds.append((ordered[-1] + 1, len(lines), False))
-    for lo, hi, inner in bounds:
-        gap = range(lo, hi)
-        blanks = [j for j in gap if not lines[j].strip()]
-        if not any(j in drop for j in gap):
+    keep: set[int] = set()
+    blanks: list[int] = []  # blank lines since the last kept text line
+    lost = False  # ... and whether a line since then was dropped
+    inner = False  # a kept text line came before
+    for i, line in enumerate(lines):
+        if i in drop:
+            lost = True
+            if line.strip():
+                continue
+        if not line.strip():
+            blanks.append(i)
+            continue
+        if not lost:
             keep.update(blanks)
         elif inner and blanks:
             keep.add(blanks[0])
+        keep.add(i)
+        blanks, lost, inner = [], False, True
+    if inner and not lost:
+        keep.update(blanks)
     return keep

@@ -17,6 +17,8 @@ a catastrophic user pattern slows a run down but cannot hang it.
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -73,8 +75,11 @@ class BoilerplateRules:
     phrases: Mapping[str, Rule]
     groups: tuple[_Group, ...]
     phrase_max_chars: int
-    # (line as in the document, time limit) -> its rule: lines recur across a site's pages
+    # (line as in the document, time limit) -> its rule, for match_line (the stage uses line_memo)
     line_cache: dict[tuple[str, float], Rule | None] = field(default_factory=dict, compare=False, repr=False)
+    # the stage's whole per-line outcome (its rule's label, or its features for a stopword list), see
+    # cleaners.boilerplate._outcomes; kept here because it lives as long as the rules
+    line_memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_mapping(cls, *datas: Mapping[str, Any]) -> BoilerplateRules:
@@ -107,6 +112,11 @@ class BoilerplateRules:
         longest = max((len(k) for k in phrases), default=0)
         return cls(phrases, _group(patterns), longest + 24)
 
+    @functools.cached_property
+    def longest(self) -> int:
+        """Lines longer than this match no rule (phrases and every group have a length limit)."""
+        return max([self.phrase_max_chars, *(g.max_chars for g in self.groups)])
+
     @property
     def rules(self) -> tuple[Rule, ...]:
         seen = {id(r): r for r in self.phrases.values()}
@@ -114,23 +124,23 @@ class BoilerplateRules:
         out.extend(r for g in self.groups for _, r in g.members)
         return tuple(out)
 
-    def candidates(self, lowered: Sequence[str]) -> list[tuple[_Group, frozenset[int] | None]]:
+    def candidates(
+        self, lowered: Sequence[str], lengths: Sequence[int] | None = None
+    ) -> list[tuple[_Group, frozenset[int] | None]]:
         """Per pattern group, the indices of the lines (given lower-cased) that hold one of its
         keywords (None: the group has none, all lines are tried); groups with no such line are left out.
-        One substring scan of the whole document per keyword, instead of one per line."""
-        doc = "\n".join(lowered)
-        starts = []
-        pos = 0
-        for line in lowered:
-            starts.append(pos)
-            pos += len(line) + 1
+        One substring scan of the whole document per keyword, instead of one per line; with
+        ``lengths`` (each line's stripped length) lines too long for every such group are not scanned."""
+        scanned: tuple[str, list[int], bool] | None = None
         found: dict[str, frozenset[int]] = {}
         out: list[tuple[_Group, frozenset[int] | None]] = []
-        ascii_doc = doc.isascii()  # then keywords with other characters cannot occur
         for group in self.groups:
-            if not group.requires or group.max_chars <= LINE_CHECK_MAX_CHARS:
+            if not _scanned(group):
                 out.append((group, None))  # no keywords, or short lines only: checked line by line
                 continue
+            if scanned is None:
+                scanned = _scan_text(lowered, lengths, self.scan_max_chars)
+            doc, starts, ascii_doc = scanned  # ASCII: keywords with other characters cannot occur
             hits: set[int] = set()
             for kw in group.requires:
                 if kw not in found:
@@ -140,6 +150,11 @@ class BoilerplateRules:
             if hits:
                 out.append((group, frozenset(hits)))
         return out
+
+    @functools.cached_property
+    def scan_max_chars(self) -> int:
+        """The longest line a group checked per document (:meth:`candidates`) may match."""
+        return max((g.max_chars for g in self.groups if _scanned(g)), default=0)
 
     def match_line(
         self,
@@ -205,6 +220,30 @@ class BoilerplateRules:
             if rule is not None:
                 return rule
         return None
+
+
+def _scanned(group: _Group) -> bool:
+    """Whether the group's keywords are looked for per document (else per line)."""
+    return bool(group.requires) and group.max_chars > LINE_CHECK_MAX_CHARS
+
+
+def _scan_text(
+    lowered: Sequence[str], lengths: Sequence[int] | None, limit: int
+) -> tuple[str, list[int], bool]:
+    """The lines joined by newlines (those longer than ``limit`` left empty, when ``lengths`` is given),
+    where each line starts, and whether the text is ASCII."""
+    if lengths is not None:
+        lowered = [low if n <= limit else "" for low, n in zip(lowered, lengths, strict=True)]
+    starts = line_starts(lowered)
+    doc = "\n".join(lowered)
+    return doc, starts, doc.isascii()
+
+
+def line_starts(lines: Sequence[str]) -> list[int]:
+    """Where each line starts in the lines joined by newlines."""
+    if not lines:
+        return []
+    return list(itertools.accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
 
 
 def _lines_with(doc: str, kw: str, starts: list[int]) -> frozenset[int]:

@@ -29,7 +29,7 @@ class Stopwords:
         best_hits = 0
         for lang in sorted(self.lists):
             stop = self.lists[lang]
-            hits = sum(w in stop for w in words)
+            hits = sum(map(stop.__contains__, words))
             if hits > best_hits:
                 best, best_hits = (lang, stop), hits
         return best

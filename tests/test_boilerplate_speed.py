@@ -1,0 +1,109 @@
+"""The stage's speed-ups change nothing: per-line memories, the keyword scan, the kept-lines pass.
+
+Each shortcut is checked against the plain computation it replaces, on real text (the shared test
+articles and benchmark pages) or against a literal reference implementation on generated input.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaners.boilerplate import _kept_lines, strip_boilerplate
+from cleaners.boilerplate_rules import BoilerplateRules, MatchStats
+from tests.boilerplate_helpers import load_jsonl, pipe
+
+ARTICLES = Path(__file__).resolve().parent / "data" / "news" / "articles.jsonl"
+
+
+def _articles() -> list[str]:
+    return [json.loads(x)["text"] for x in ARTICLES.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def _old_kept_lines(lines: list[str], drop: dict[int, str]) -> set[int]:
+    """The earlier, more literal implementation of :func:`_kept_lines` (the specification)."""
+    keep = {i for i, ln in enumerate(lines) if ln.strip() and i not in drop}
+    if not keep:
+        return keep
+    ordered = sorted(keep)
+    bounds = [(0, ordered[0], False)]
+    bounds += [(a + 1, b, True) for a, b in itertools.pairwise(ordered)]
+    bounds.append((ordered[-1] + 1, len(lines), False))
+    for lo, hi, inner in bounds:
+        blanks = [j for j in range(lo, hi) if not lines[j].strip()]
+        if not any(j in drop for j in range(lo, hi)):
+            keep.update(blanks)
+        elif inner and blanks:
+            keep.add(blanks[0])
+    return keep
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "  ", "text", " x y "]), st.booleans()), max_size=14))
+def test_kept_lines_as_specified(rows):
+    lines = [text for text, _ in rows]
+    drop = {i: "r" for i, (_, dropped) in enumerate(rows) if dropped}
+    assert _kept_lines(lines, drop) == _old_kept_lines(lines, drop)
+
+
+def test_output_does_not_depend_on_what_the_memories_saw():
+    """Real pages run with empty per-line memories, then again in reverse order with warm ones."""
+    p = pipe()
+    pages = ["\n".join(ln["text"] for ln in page["lines"]) for page in load_jsonl("l3s-gn1-dev-subset.jsonl")]
+    pages += _articles()[:40]
+    rules = BoilerplateRules.from_mapping(*_rule_files())
+
+    def run(text: str):
+        res = strip_boilerplate(text, p.s.boilerplate, rules, p.stopwords, "en")
+        return res.text, [e.to_json() for e in res.edits]
+
+    cold = []
+    for text in pages:
+        rules.line_cache.clear()
+        rules.line_memo.clear()
+        cold.append(run(text))
+    assert sum(len(edits) for _, edits in cold) > 100
+    warm = [run(text) for text in reversed(pages)][::-1]
+    assert rules.line_memo  # the second pass did use remembered lines
+    assert warm == cold
+
+
+def _rule_files() -> list[dict]:
+    from flows.config import config_dir
+    from flows.pipeline import load_rules_file
+
+    bp = pipe().s.boilerplate
+    return [load_rules_file(config_dir() / f) for f in (bp.rules_file, *bp.extra_rules_files)]
+
+
+def test_keyword_scan_skips_only_lines_too_long_for_every_scanned_group():
+    rules = pipe().rules
+    assert rules.scan_max_chars >= 400  # the long-pitch groups (cookies, newsletters) are scanned per document
+    pitch = "Sign up for our daily newsletter to get the best stories in your inbox."
+    long_line = pitch + " x" * rules.scan_max_chars
+    lowered = [pitch.lower(), long_line.lower()]
+    full = {id(g): lines for g, lines in rules.candidates(lowered)}
+    short = {id(g): lines for g, lines in rules.candidates(lowered, [len(pitch), len(long_line)])}
+    scanned = [lines for lines in full.values() if lines is not None]
+    assert scanned and all(lines == {0, 1} for lines in scanned)
+    assert all(lines == {0} for lines in short.values() if lines is not None)
+    stats = MatchStats()
+    assert rules.match(long_line, 0.05, stats) is None  # too long for every rule anyway
+    assert len(long_line) > rules.longest
+
+
+def test_no_line_is_remembered_after_a_timeout():
+    evil = r"(?:sponsored content by our partners here){e<=10}"
+    evil_rule = {"name": "evil", "category": "x", "search": True, "max_chars": 100_000, "patterns": [evil]}
+    rules = BoilerplateRules.from_mapping({"rule": [{**evil_rule, "requires": ["sponsored"]}]})
+    p = pipe()
+    slow = "word " * 100 + "sponsored by nobody!"
+    opts = p.s.boilerplate.model_copy(update={"pattern_timeout_s": 0.01})
+    res = strip_boilerplate(slow + "\nA short second line.", opts, rules, p.stopwords, "en")
+    assert res.info["boilerplate_rule_timeouts"] >= 1
+    remembered = {key[0] for key in rules.line_memo}
+    assert slow not in remembered and "A short second line." in remembered
