@@ -91,6 +91,20 @@ def _damaged(text: str, rng: random.Random) -> str:
     return rng.choice(["", "\n", "\n\n\n", " \n"]) + joined + rng.choice(["", "\n", "\n\n\n\n", " "])
 
 
+def _plain_damaged(text: str, rng: random.Random) -> str:
+    """Only plain spaces: repeated, leading, trailing, space-only lines; sometimes CRLF line ends."""
+    out = []
+    for para in text.split("\n"):
+        words = para.split(" ")
+        para = "".join(w + rng.choice([" ", " ", " ", "  ", "   "]) for w in words)
+        lead = rng.choice(["", "", "", " ", "  ", "    "])
+        out.append(lead + para.rstrip(" ") + rng.choice(["", "", " ", "  "]))
+        if rng.random() < 0.1:
+            out.append(rng.choice(["", " ", "   "]))
+    sep = rng.choice(["\n", "\n", "\r\n"])
+    return rng.choice(["", " ", "  ", "\n "]) + sep.join(out) + rng.choice(["", " ", "\n", " \n "])
+
+
 def _mojibaked(text: str, rng: random.Random) -> str:
     """The text (or one line of it) encoded as UTF-8 and decoded in a single-byte encoding."""
     enc = rng.choice(["sloppy-windows-1252", "macroman", "latin-1", "sloppy-windows-1251", "windows-1253"])
@@ -111,6 +125,8 @@ def variants(items: Iterator[tuple[str, str]]) -> Iterator[tuple[str, str]]:
             yield f"{name}~ws", _damaged(text, rng)
         if rng.random() < 0.15:
             yield f"{name}~moji", _mojibaked(text, rng)
+        if rng.random() < 0.25:
+            yield f"{name}~plain", _plain_damaged(text, rng)
         if rng.random() < 0.05:
             yield f"{name}~both", _damaged(_mojibaked(text, rng), rng)
 
