@@ -305,15 +305,16 @@ _MAY_CHANGE = re.compile(
 )
 
 
-def _stays(text: str, opts: EncodingOptions) -> bool:
-    """True if :func:`fix_encoding` (with the gate) certainly returns ``text`` unchanged: one scan."""
-    if _optional_fixers(opts) or not PREFILTER_ACTIVE:
-        return False
+def _gate(text: str, opts: EncodingOptions) -> int:
+    """The verdict for ``text`` (as :func:`_verdict`), or ``_CLEAN`` when the stage certainly returns
+    it unchanged: no HTML entity, normalised, and (optional fixers off) nothing ``_MAY_CHANGE`` finds."""
     if "&" in text and HTML_ENTITY_RE.search(text):
-        return False
+        return _FTFY
     if opts.normalization and not unicodedata.is_normalized(opts.normalization, text):  # type: ignore[arg-type]
-        return False
-    return _MAY_CHANGE.search(text) is None
+        return _FTFY
+    if PREFILTER_ACTIVE and not _optional_fixers(opts) and not _MAY_CHANGE.search(text):
+        return _CLEAN
+    return _verdict(text, None)  # entities and normalisation are checked above
 
 
 def _lines(text: str) -> list[str]:
@@ -331,7 +332,7 @@ def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
     for its line (e.g. ``ftfy: encode sloppy-windows-1252; decode utf-8``); ``info['ftfy_plan']``
     lists the distinct plans for the audit.
     """
-    if not opts.enabled or (opts.gate and (_stays(text, opts) or not needs_fixing(text, opts.normalization))):
+    if not opts.enabled or (opts.gate and _gate(text, opts) == _CLEAN):
         return StageResult(text)
     config = _ftfy_config(opts)
     out: list[str] = []
@@ -339,10 +340,7 @@ def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
     plans: list[str] = []
     pos = 0
     for line in _lines(text):
-        if opts.gate and _stays(line, opts):
-            verdict = _CLEAN
-        else:
-            verdict = _verdict(line, opts.normalization) if opts.gate else _FTFY
+        verdict = _gate(line, opts) if opts.gate else _FTFY
         if verdict == _CLEAN:
             out.append(line)
             pos += len(line)
@@ -359,9 +357,7 @@ def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
                 retried, plan = _retry_without_spacing_noise(line, fixed, plan, config)
                 shape = None if retried != fixed else shape
                 fixed = retried
-        if shape is None:
-            shape = _mojibake_shape(fixed)
-        if shape:
+        if _MAY_BE_PUNCT.search(fixed) and (shape if shape is not None else _mojibake_shape(fixed)):
             repunctuated = _fix_punctuation_mojibake(fixed)
             if repunctuated != fixed:
                 fixed, plan = repunctuated, [*(plan or []), ("apply", "punctuation-mojibake")]
