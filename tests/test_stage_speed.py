@@ -4,6 +4,7 @@ replaced) on real articles, damaged copies of them, and generated strings."""
 
 from __future__ import annotations
 
+import difflib
 import random
 import unicodedata
 
@@ -20,6 +21,7 @@ from cleaners import encoding as enc
 from cleaners import minhash as mh
 from cleaners import whitespace as ws
 from cleaners.ftfy_prefilter import ACTIVE, may_be_bad
+from cleaners.token_diff import AlternatingMatcher
 from tests.repair_data import articles, ftfy_cases
 
 # ---------------------------------------------------------------- references
@@ -257,3 +259,39 @@ def test_features_equal_reference_generated(text):
     ref_key, ref_hashes = ref_features(text, opts)
     assert key == ref_key and np.array_equal(hashes, ref_hashes)
     assert mh._normalized(text) == unicodedata.normalize("NFKC", text).casefold()
+
+
+# ---------------------------------------------------------------- token diff
+
+WORDS = st.sampled_from(["a", "b", "c", "ab", "Ã©", "é", "10."])
+SPACES = st.sampled_from([" ", "  ", "\u00a0", "\n"])
+
+
+@st.composite
+def alternating(draw) -> list[str]:
+    n = draw(st.integers(0, 24))
+    first_space = draw(st.booleans())
+    return [draw(SPACES) if (k % 2 == 0) == first_space else draw(WORDS) for k in range(n)]
+
+
+@hsettings(max_examples=600, deadline=None)
+@given(alternating(), alternating())
+def test_token_matcher_equals_difflib(a, b):
+    assert AlternatingMatcher(a, b).get_opcodes() == difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+
+
+def test_token_matcher_on_mojibake_lines():
+    """Mojibake whose repair merges tokens (a no-break space inside it), the case that needs the diff."""
+    compared = 0
+    for art in articles():
+        for line in art["text"].split("\n"):
+            bad = line.encode("utf-8").decode("sloppy-windows-1252")
+            old, new = enc._TOKEN.findall(bad), enc._TOKEN.findall(line)
+            if len(old) != len(new):
+                ref = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+                assert AlternatingMatcher(old, new).get_opcodes() == ref
+                compared += 1
+    assert compared > 20
+    # not alternating: falls back to difflib's own search
+    a, b = ["x", " ", " ", "y"], [" ", " ", "y"]
+    assert AlternatingMatcher(a, b).get_opcodes() == difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
