@@ -62,7 +62,7 @@ class MinHashOptions(Options):
 @lru_cache(maxsize=1)
 def _char_classes() -> np.ndarray:
     """Class of every code point: separator, word character, or a character that is a token of its own."""
-    chars = "".join(map(chr, range(0x20000)))
+    chars = np.arange(0x20000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
     marked = _WORD_CHAR.sub("\x01", _UNSPACED.sub("\x02", chars))
     codes = np.frombuffer(marked.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     table = np.zeros(0x110000, dtype=np.uint8)
