@@ -6,6 +6,9 @@ the encoding gate's verdict) for real inputs, so an optimisation can be checked 
     PYTHONPATH=$PWD python bench/stage_golden.py --write /tmp/golden-before.jsonl.gz   # before
     PYTHONPATH=$PWD python bench/stage_golden.py --check /tmp/golden-before.jsonl.gz   # after
 
+To record "before" from an older commit: ``git archive COMMIT | tar -x -C /tmp/base``, copy this
+script into /tmp/base/bench/, and run it there with ``--shared /work/shared`` (the ftfy cases).
+
 Inputs: the 181 real articles (tests/data/news), the seeds, tests/data/bad (decoded as the pipeline
 decodes bytes), the ftfy cases (tests/data/repair and ../shared/bench/ftfy-cases), the first
 ``--corpus-docs`` raw documents of the benchmark corpus, and deterministic damaged variants of
