@@ -11,11 +11,17 @@ unless it contains something ftfy could act on under our configuration:
   lone surrogates, and text that is not in the configured Unicode normal form.
 
 The character tables come from ftfy's own ``CHARMAP_ENCODINGS``, so the gate follows ftfy's scope.
+
+Speed: every check is a regex that starts with a character class (the engine then skips to the next
+candidate character in C) or a substring test. Most text is settled by one such scan
+(:func:`_gate`): a mojibake shape alone changes nothing unless ftfy's badness heuristic could fire
+(:mod:`cleaners.ftfy_prefilter`), which is what Cyrillic and Greek text and curly quotes usually
+show. The gate's answers are exact: text is let through only where ftfy and the repairs here
+would leave it unchanged (tests/test_stage_speed.py compares with the plain implementation).
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from functools import lru_cache
@@ -26,7 +32,10 @@ from ftfy.chardata import CHARMAP_ENCODINGS, CONTROL_CHARS, HTML_ENTITY_RE
 from pydantic import Field
 
 from cleaners.edits import Edit, StageResult
+from cleaners.ftfy_prefilter import ACTIVE as PREFILTER_ACTIVE
+from cleaners.ftfy_prefilter import FIRST, FRAMED, RARE, may_be_bad
 from cleaners.options import Options
+from cleaners.token_diff import AlternatingMatcher
 
 STAGE = "encoding"
 
@@ -44,28 +53,34 @@ def _char_class(chars: set[str]) -> str:
     return "[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]"
 
 
-def _build_tables() -> tuple[re.Pattern[str], frozenset[tuple[str, str]], frozenset[str], frozenset[str]]:
+def _build_tables() -> tuple[re.Pattern[str], set[str], list[str], frozenset[tuple[str, str]], frozenset[str],
+                             frozenset[str]]:
     lossy_leads: set[str] = set()
     leads: set[str] = set()
     conts: set[str] = set()
     pairs: set[tuple[str, str]] = set()
     a0_leads: set[str] = set()
+    shapes: list[str] = []
     for encoding in CHARMAP_ENCODINGS:
         lead = _decoded(encoding, range(0xC2, 0xF5))
         cont = _decoded(encoding, range(0x80, 0xC0))
         leads |= lead
         conts |= cont
         pairs |= {(a, b) for a in lead for b in cont}
+        shapes.append(f"(?<={_char_class(lead)})[ ?]?{_char_class(cont)}")
         if encoding != "macroman":
             a0_leads |= _decoded(encoding, _A0_LEADS)
         if encoding.startswith("sloppy"):  # ftfy replaces lossy sequences only in these
             lossy_leads |= _decoded(encoding, b"\xc2\xc3")
     # One fast scan for the union; candidate matches are then checked per encoding in Python.
     pattern = re.compile(f"({_char_class(leads)})(?:[ ?]?({_char_class(conts)})|([ ?]))")
-    return pattern, frozenset(pairs), frozenset(a0_leads), frozenset(lossy_leads)
+    shapes += [f"(?<={_char_class(a0_leads)}) ", f"(?<={_char_class(lossy_leads)})\\?"]
+    return pattern, leads, shapes, frozenset(pairs), frozenset(a0_leads), frozenset(lossy_leads)
 
 
-_CANDIDATE, _PAIRS, _A0_LEAD_CHARS, _LOSSY_LEAD_CHARS = _build_tables()
+_CANDIDATE, _LEADS, _SHAPES, _PAIRS, _A0_LEAD_CHARS, _LOSSY_LEAD_CHARS = _build_tables()
+
+
 def _build_punctuation_mojibake() -> tuple[re.Pattern[str], dict[str, str]]:
     """Three-character mojibake of General Punctuation and currency (U+2000-U+20CF: ’ “ ” – — … €)
     in each of ftfy's encodings, e.g. MacRoman ``‚Äô`` for ``’``."""
@@ -86,6 +101,9 @@ def _build_punctuation_mojibake() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 _PUNCT_LEAD, _PUNCT_MOJIBAKE = _build_punctuation_mojibake()
+# A superset of the table's keys, one character class per position: no match, nothing to repair.
+_PUNCT_FIRST = {bad[0] for bad in _PUNCT_MOJIBAKE}
+_MAY_BE_PUNCT = re.compile("".join(_char_class({bad[i] for bad in _PUNCT_MOJIBAKE}) for i in range(3)))
 
 
 def _fix_punctuation_mojibake(text: str) -> str:
@@ -98,13 +116,25 @@ def _fix_punctuation_mojibake(text: str) -> str:
             return _PUNCT_MOJIBAKE.get(m.group(), m.group())
         return m.group()
 
+    if not _MAY_BE_PUNCT.search(text):
+        return text
     return _PUNCT_LEAD.sub(fix, text)
 
 
-_SPECIAL = re.compile(
-    "[\x80-\x9f\ufffd\x1b"
-    + "".join(re.escape(chr(c)) for c in sorted(CONTROL_CHARS))
-    + "]"
+_SPECIAL_CHARS = "\x80-\x9f\ufffd\x1b" + "".join(re.escape(chr(c)) for c in sorted(CONTROL_CHARS))
+_SPECIAL = re.compile(f"[{_SPECIAL_CHARS}]")
+
+# Prefilters, each one regex starting with a character class, so the engine skips in C to the next
+# character that can start a match. _MAY_BE_SHAPE matches wherever _mojibake_shape's exact scan
+# could accept: a lead character followed (after an optional space or ``?``) by a continuation
+# character of the same encoding, or a lead followed by a space or ``?``. It is a superset (it also
+# matches where the exact, non-overlapping scan moves past), so no match means no shape.
+_MAY_BE_SHAPE = re.compile(f"{_char_class(_LEADS)}(?:{'|'.join(_SHAPES)})")
+# ... and also any special character or lone surrogate: no match means needs_fixing's exact checks
+# of these (and of the shape) all say no.
+_MAY_NEED_FIXING = re.compile(
+    f"[{_SPECIAL_CHARS}\\ud800-\\udfff{_char_class(_LEADS)[1:-1]}]"
+    f"(?:(?<=[{_SPECIAL_CHARS}\\ud800-\\udfff])|{'|'.join(_SHAPES)})"
 )
 
 
@@ -134,6 +164,11 @@ def _ftfy_config(opts: EncodingOptions) -> ftfy.TextFixerConfig:
 
 
 def _mojibake_shape(text: str) -> bool:
+    """Does ``text`` hold a lead character followed by a continuation character of the same encoding
+    (or a space or ``?`` standing for a lost byte)? Candidates are scanned left to right, each scan
+    resuming after the previous candidate."""
+    if not _MAY_BE_SHAPE.search(text):  # one C-level scan settles clean text
+        return False
     for m in _CANDIDATE.finditer(text):
         lead, cont, after = m.groups()
         if cont is None:
@@ -144,21 +179,45 @@ def _mojibake_shape(text: str) -> bool:
     return False
 
 
-def needs_fixing(text: str, normalization: str | None = "NFC") -> bool:
-    """The cheap gate: could ftfy change anything in ``text``? False means certainly not."""
-    if _SPECIAL.search(text):
-        return True
+_CLEAN, _SHAPE_ONLY, _FTFY = 0, 1, 2
+
+
+def _verdict(text: str, normalization: str | None) -> int:
+    """``_CLEAN``: nothing for ftfy or the mojibake repairs here; ``_SHAPE_ONLY``: only a mojibake
+    shape (no HTML entity, special character, surrogate or unnormalised text); else ``_FTFY``."""
     if "&" in text and HTML_ENTITY_RE.search(text):
-        return True
+        return _FTFY
     if normalization and not unicodedata.is_normalized(normalization, text):  # type: ignore[arg-type]
-        return True
-    if text.isascii():
-        return False
+        return _FTFY
+    if not _MAY_NEED_FIXING.search(text):  # one scan settles most clean text
+        return _CLEAN
+    if _SPECIAL.search(text):
+        return _FTFY
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates
-        return True
-    return _mojibake_shape(text)
+        return _FTFY
+    return _SHAPE_ONLY if _mojibake_shape(text) else _CLEAN
+
+
+def needs_fixing(text: str, normalization: str | None = "NFC") -> bool:
+    """The cheap gate: could ftfy change anything in ``text``? False means certainly not."""
+    return _verdict(text, normalization) != _CLEAN
+
+
+def _optional_fixers(opts: EncodingOptions) -> bool:
+    return opts.fix_latin_ligatures or opts.fix_character_width or opts.uncurl_quotes or opts.fix_line_breaks
+
+
+def _ftfy_leaves(line: str, opts: EncodingOptions) -> bool:
+    """True if ftfy certainly returns a ``_SHAPE_ONLY`` line unchanged (with an empty plan).
+
+    Such a line has nothing for ftfy's unescape, control-character, surrogate and normalisation
+    steps, so ftfy changes it only through its encoding fix, which acts only on text its badness
+    heuristic flags: :func:`may_be_bad` rules that out in one scan (Cyrillic and Greek text, curly
+    quotes and dashes often make a shape, rarely a badness). The optional fixers must be off.
+    """
+    return not _optional_fixers(opts) and not may_be_bad(line)
 
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
@@ -203,7 +262,7 @@ def _diff_edits(before: str, after: str, rule: str, max_chars: int) -> list[Edit
                     spans.append([i, i + 1])
         return [Edit(STAGE, rule, offsets[i1], offsets[i2], "".join(old[i1:i2]), "".join(new[i1:i2]))
                 for i1, i2 in spans]
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    matcher = AlternatingMatcher(old, new)  # difflib's SequenceMatcher, faster on word/space tokens
     return [
         Edit(STAGE, rule, offsets[i1], offsets[i2], "".join(old[i1:i2]), "".join(new[j1:j2]))
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
@@ -241,6 +300,30 @@ def _retry_without_spacing_noise(
     return retry, [*(retry_plan or []), ("transcode", "plain-spaces")]
 
 
+# Where fix_encoding could change a normalised text without HTML entities, with the optional ftfy
+# fixers off: a special character or lone surrogate (ftfy's other steps), a start of ftfy's badness
+# (its encoding fix), spacing noise (the retry) or a three-character punctuation mojibake (the
+# repair after ftfy). A mojibake shape alone changes nothing: ftfy leaves text that is not bad,
+# and the repairs here need noise or punctuation mojibake. No match: the text stays as it is.
+_MAY_CHANGE = re.compile(
+    f"[{_SPECIAL_CHARS}\\ud800-\\udfff{FIRST}{_SPACING_NOISE.pattern[1:-1]}{_char_class(_PUNCT_FIRST)[1:-1]}]"
+    f"(?:(?<=[{_SPECIAL_CHARS}\\ud800-\\udfff{RARE}{_SPACING_NOISE.pattern[1:-1]}])|{'|'.join(FRAMED)}"
+    f"|(?<={_char_class(_PUNCT_FIRST)}){_MAY_BE_PUNCT.pattern[len(_char_class(_PUNCT_FIRST)):]})"
+)
+
+
+def _gate(text: str, opts: EncodingOptions) -> int:
+    """The verdict for ``text`` (as :func:`_verdict`), or ``_CLEAN`` when the stage certainly returns
+    it unchanged: no HTML entity, normalised, and (optional fixers off) nothing ``_MAY_CHANGE`` finds."""
+    if "&" in text and HTML_ENTITY_RE.search(text):
+        return _FTFY
+    if opts.normalization and not unicodedata.is_normalized(opts.normalization, text):  # type: ignore[arg-type]
+        return _FTFY
+    if PREFILTER_ACTIVE and not _optional_fixers(opts) and not _MAY_CHANGE.search(text):
+        return _CLEAN
+    return _verdict(text, None)  # entities and normalisation are checked above
+
+
 def _lines(text: str) -> list[str]:
     """Lines with their ends (CR, LF, CRLF only: U+0085 is mojibake ftfy repairs, not a line end)."""
     parts = _LINE_END.split(text)
@@ -256,7 +339,7 @@ def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
     for its line (e.g. ``ftfy: encode sloppy-windows-1252; decode utf-8``); ``info['ftfy_plan']``
     lists the distinct plans for the audit.
     """
-    if not opts.enabled or (opts.gate and not needs_fixing(text, opts.normalization)):
+    if not opts.enabled or (opts.gate and _gate(text, opts) == _CLEAN):
         return StageResult(text)
     config = _ftfy_config(opts)
     out: list[str] = []
@@ -264,14 +347,24 @@ def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
     plans: list[str] = []
     pos = 0
     for line in _lines(text):
-        if opts.gate and not needs_fixing(line, opts.normalization):
+        verdict = _gate(line, opts) if opts.gate else _FTFY
+        if verdict == _CLEAN:
             out.append(line)
             pos += len(line)
             continue
-        fixed, plan = ftfy.fix_and_explain(line, config=config)
-        if _SPACING_NOISE.search(fixed) and _mojibake_shape(fixed):
-            fixed, plan = _retry_without_spacing_noise(line, fixed, plan, config)
-        if _mojibake_shape(fixed):
+        shape: bool | None = None  # _mojibake_shape(fixed), once known
+        if verdict == _SHAPE_ONLY and _ftfy_leaves(line, opts):
+            fixed, plan, shape = line, [], True
+        else:
+            fixed, plan = ftfy.fix_and_explain(line, config=config)
+        if _SPACING_NOISE.search(fixed):
+            if shape is None:
+                shape = _mojibake_shape(fixed)
+            if shape:
+                retried, plan = _retry_without_spacing_noise(line, fixed, plan, config)
+                shape = None if retried != fixed else shape
+                fixed = retried
+        if _MAY_BE_PUNCT.search(fixed) and (shape if shape is not None else _mojibake_shape(fixed)):
             repunctuated = _fix_punctuation_mojibake(fixed)
             if repunctuated != fixed:
                 fixed, plan = repunctuated, [*(plan or []), ("apply", "punctuation-mojibake")]

@@ -62,7 +62,7 @@ class MinHashOptions(Options):
 @lru_cache(maxsize=1)
 def _char_classes() -> np.ndarray:
     """Class of every code point: separator, word character, or a character that is a token of its own."""
-    chars = "".join(map(chr, range(0x20000)))
+    chars = np.arange(0x20000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
     marked = _WORD_CHAR.sub("\x01", _UNSPACED.sub("\x02", chars))
     codes = np.frombuffer(marked.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     table = np.zeros(0x110000, dtype=np.uint8)
@@ -79,51 +79,72 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     return up, down
 
 
+def _normalized(text: str) -> str:
+    """NFKC, then case folding. A line feed is a normalisation boundary (a starter that never
+    composes), so lines normalise independently: only lines that are not NFKC already pay for it."""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = "\n".join([unicodedata.normalize("NFKC", line) for line in text.split("\n")])
+    return text.casefold()
+
+
 def _spans(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Code points of the normalised text and the ``[start, end)`` of each token, vectorised."""
-    norm = unicodedata.normalize("NFKC", text).casefold()
-    cps = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    cls = _char_classes()[cps]
-    word = cls == _WORD
-    solo = cls == _SOLO
-    prev_word = np.concatenate(([False], word[:-1]))
-    next_word = np.concatenate((word[1:], [False]))
-    starts = np.flatnonzero(solo | (word & ~prev_word))
-    ends = np.flatnonzero(solo | (word & ~next_word)) + 1
-    return cps, starts, ends
+    cps = np.frombuffer(_normalized(text).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cls = np.take(_char_classes(), cps)
+    if cls.size and cls.max() == _SOLO:
+        word = cls == _WORD
+        solo = cls == _SOLO
+        prev_word = np.concatenate(([False], word[:-1]))
+        next_word = np.concatenate((word[1:], [False]))
+        starts = np.flatnonzero(solo | (word & ~prev_word))
+        ends = np.flatnonzero(solo | (word & ~next_word)) + 1
+        return cps, starts, ends
+    # Only words and separators: tokens are the runs of word characters, found from the steps of
+    # a 0/1 sequence padded with separators.
+    word = np.zeros(cls.size + 2, dtype=np.int8)
+    np.equal(cls, _WORD, out=word[1:-1].view(bool))
+    step = word[1:] - word[:-1]
+    return cps, np.flatnonzero(step == 1), np.flatnonzero(step == -1)
 
 
 def _token_hashes(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """A 64-bit hash per token: polynomial over its code points, then the MurmurHash3 finaliser."""
+    """A 64-bit hash per token: polynomial over its code points, then the MurmurHash3 finaliser.
+
+    Integer arithmetic wraps modulo 2^64 (numpy does not warn about it on arrays).
+    """
     if starts.size == 0:
         return np.zeros(0, dtype=np.uint64)
     up, down = _powers(max(1024, 1 << int(cps.size).bit_length()))
-    with np.errstate(over="ignore"):
-        prefix = np.concatenate(
-            (np.zeros(1, dtype=np.uint64), np.cumsum((cps.astype(np.uint64) + np.uint64(1)) * up[: cps.size]))
-        )
-        h = (prefix[ends] - prefix[starts]).astype(np.uint64) * down[starts] + (ends - starts).astype(
-            np.uint64
-        )
-        h ^= h >> np.uint64(33)
-        h *= np.uint64(0xFF51AFD7ED558CCD)
-        h ^= h >> np.uint64(33)
-        h *= np.uint64(0xC4CEB9FE1A85EC53)
-        h ^= h >> np.uint64(33)
+    prefix = np.empty(cps.size + 1, dtype=np.uint64)
+    prefix[0] = 0
+    terms = np.add(cps, 1, dtype=np.uint64)
+    terms *= up[: cps.size]
+    np.cumsum(terms, out=prefix[1:])
+    h = prefix[ends]
+    h -= prefix[starts]
+    h *= down[starts]
+    h += (ends - starts).astype(np.uint64)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h ^= h >> np.uint64(33)
     return h
 
 
 def _combine(th: np.ndarray, n: int) -> np.ndarray:
     """32-bit hashes (as uint64) of all n-grams of the token hashes ``th`` (n <= len(th))."""
     count = th.size - n + 1
-    acc = np.zeros(count, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for k in range(n):
-            acc += th[k : k + count] * _MIX[k % 63]
-        acc ^= acc >> np.uint64(29)
-        acc *= _MIX[63]
-        acc ^= acc >> np.uint64(32)
-    return acc & _MAX32
+    acc = th[:count] * _MIX[0]
+    term = np.empty_like(acc)
+    for k in range(1, n):
+        np.multiply(th[k : k + count], _MIX[k % 63], out=term)
+        acc += term
+    acc ^= acc >> np.uint64(29)
+    acc *= _MIX[63]
+    acc ^= acc >> np.uint64(32)
+    acc &= _MAX32
+    return acc
 
 
 def tokens(text: str) -> list[str]:
@@ -150,8 +171,12 @@ def features(text: str, opts: MinHashOptions) -> tuple[str, np.ndarray]:
         hashes = _combine(th, th.size)
     else:
         hashes = _combine(th, n)
-    hashes = np.sort(hashes.astype(np.uint32))
-    return key, hashes[np.concatenate(([True], hashes[1:] != hashes[:-1]))]
+    hashes = hashes.astype(np.uint32)
+    hashes.sort()
+    first = np.empty(hashes.size, dtype=bool)  # not a repeat of the previous value
+    first[:1] = True
+    np.not_equal(hashes[1:], hashes[:-1], out=first[1:])
+    return key, hashes[first]
 
 
 def exact_key(text: str) -> str:

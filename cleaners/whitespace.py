@@ -29,9 +29,18 @@ class WhitespaceOptions(Options):
     max_blank_lines: int = Field(ge=0)  # consecutive blank lines kept between paragraphs
 
 
-# Cheap standard-library checks for anything a pass may change.
+# Cheap checks for anything a pass may change. Each regex is one character class, so the engine
+# scans for it in C; the plain-space cases are substring tests (no regex with anchors or branches,
+# which would try every alternative at every position).
 _MAY_HAVE_INVISIBLE = re.compile(f"[\r{_ZERO_WIDTH}{_C0_C1_CONTROL}{_BIDI_CONTROL}]")
-_MAY_HAVE_SPACING = re.compile(f" [ \n]|\n |^ | $|[{_ODD_SPACE}]")
+_MAY_HAVE_ODD_SPACE = re.compile(f"[{_ODD_SPACE}]")
+_ANY_SPECIAL = re.compile(f"[\r{_ZERO_WIDTH}{_C0_C1_CONTROL}{_BIDI_CONTROL}{_ODD_SPACE}]")
+_NEWLINE_SPACE = re.compile("\n(?: |(?<= \n))")  # a line starting or ending with a space; scans for "\n"
+
+
+def _may_have_plain_spacing(text: str) -> bool:
+    """Repeated, leading (of the text or a line) or trailing (of the text or a line) plain spaces."""
+    return text[:1] == " " or text[-1:] == " " or "  " in text or _NEWLINE_SPACE.search(text) is not None
 
 
 @lru_cache(maxsize=8)
@@ -71,6 +80,42 @@ def _regex_pass(text: str, pattern: re.Pattern[str]) -> StageResult:
     return apply_spans(text, STAGE, spans) if spans else StageResult(text)
 
 
+_SPACE_RUN = re.compile("  +")  # literal prefix: found by a fast substring scan
+_SPACE_AT_LINE_END = re.compile(" \n")
+_SPACE_AT_LINE_START = re.compile("\n ")
+
+
+def _plain_space_pass(text: str, opts: WhitespaceOptions) -> StageResult:
+    """The space pass for text without odd spaces (only U+0020), without its regex.
+
+    The regex tries its alternatives at every space; here only the space runs that can match are
+    visited: runs of two or more, and single spaces at a line's (or the text's) start or end. A run
+    is trailing space if a line end or the end of the text follows it, else indentation if it starts
+    a line (and indentation is stripped), else repeated spaces if it is longer than one (and runs
+    are collapsed): the regex's alternatives in its order, each matching the whole run.
+    """
+    runs = {m.start(): m.end() for m in _SPACE_RUN.finditer(text)}
+    singles = [m.start() for m in _SPACE_AT_LINE_END.finditer(text)]
+    singles += [m.start() + 1 for m in _SPACE_AT_LINE_START.finditer(text)]
+    if text[:1] == " ":
+        singles.append(0)
+    if text[-1:] == " ":
+        singles.append(len(text) - 1)
+    for p in singles:
+        if text[p - 1 : p] != " " and text[p + 1 : p + 2] != " ":
+            runs[p] = p + 1
+    n = len(text)
+    spans = []
+    for start, end in runs.items():
+        if end == n or text[end] == "\n":
+            spans.append((start, end, "", _RULE["trailing"]))
+        elif opts.strip_indentation and (start == 0 or text[start - 1] == "\n"):
+            spans.append((start, end, "", _RULE["indent"]))
+        elif opts.collapse_spaces and end - start > 1:
+            spans.append((start, end, " ", _RULE["spaces"]))
+    return apply_spans(text, STAGE, spans) if spans else StageResult(text)
+
+
 def _blank_pass(text: str, max_blank: int) -> StageResult:
     spans: list[tuple[int, int, str, str]] = []
     # Leading and trailing blank lines first: on a tie apply_spans keeps the earlier span.
@@ -93,11 +138,13 @@ def normalize_whitespace(text: str, opts: WhitespaceOptions) -> StageResult:
     if not opts.enabled:
         return StageResult(text)
     edits: list[Edit] = []
-    if _MAY_HAVE_INVISIBLE.search(text):
+    special = _ANY_SPECIAL.search(text) is not None  # one scan rules out both classes below
+    if special and _MAY_HAVE_INVISIBLE.search(text):
         first = _regex_pass(text, _invisible_pass(opts))
         text, edits = first.text, edits + first.edits
-    if _MAY_HAVE_SPACING.search(text):
-        second = _regex_pass(text, _space_pass(opts))
+    odd = special and _MAY_HAVE_ODD_SPACE.search(text) is not None
+    if odd or _may_have_plain_spacing(text):
+        second = _regex_pass(text, _space_pass(opts)) if odd else _plain_space_pass(text, opts)
         text, edits = second.text, edits + second.edits
     third = _blank_pass(text, opts.max_blank_lines)
     return StageResult(third.text, edits + third.edits)
