@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import pickle
 import statistics
 import sys
 import time
@@ -26,6 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.boilerplate_golden import load_cases  # noqa: E402
 from flows.config import config_dir, load_settings  # noqa: E402
 from flows.pipeline import Pipeline, load_rules_file  # noqa: E402
 
@@ -67,7 +67,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("other", type=Path, help="root of the other checkout")
     ap.add_argument("--rounds", type=int, default=9)
-    ap.add_argument("--golden", type=Path, default=Path("/tmp/bpspeed-golden/golden.pkl"))
+    ap.add_argument("--golden", type=Path, default=Path("/tmp/bpspeed-golden/golden.json.gz"))
     a = ap.parse_args()
     pipe = Pipeline(load_settings())
     other = load_other(a.other)
@@ -80,7 +80,7 @@ def main() -> None:
         "other": (other["cleaners.boilerplate"].strip_boilerplate, other_rules),
         "this": (strip_boilerplate, pipe.rules),
     }
-    cases, _ = pickle.loads(a.golden.read_bytes())
+    cases, _ = load_cases(a.golden)
     sets = {
         "181 articles": [c for c in cases if c[0].startswith("article:")],
         "2000 corpus docs": [c for c in cases if c[0].startswith("corpus:")][:2000],

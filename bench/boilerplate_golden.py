@@ -17,8 +17,8 @@ memory saw before.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
-import pickle
 import sys
 import time
 from collections import Counter, defaultdict
@@ -103,6 +103,23 @@ def output(pipe: Pipeline, case: Case) -> tuple[Any, ...]:
     return drop, res.text, [e.to_json() for e in res.edits], res.info, res.reject
 
 
+def _plain(value: Any) -> Any:
+    """``value`` as JSON sees it (tuples as lists, int keys as strings): stored and fresh outputs compare."""
+    return json.loads(json.dumps(value))
+
+
+def save_cases(store: Path, cases: list[Case], golden: list[Any]) -> None:
+    """Cases and outputs as gzipped JSON (no pickle: nothing in this repository unpickles)."""
+    rows = [[name, text, lang, sorted(rep)] for name, text, lang, rep in cases]
+    store.write_bytes(gzip.compress(json.dumps({"cases": rows, "golden": golden}).encode()))
+
+
+def load_cases(store: Path) -> tuple[list[Case], list[Any]]:
+    data = json.loads(gzip.decompress(store.read_bytes()))
+    cases = [(name, text, lang, frozenset(rep)) for name, text, lang, rep in data["cases"]]
+    return cases, data["golden"]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("mode", choices=["record", "check"])
@@ -112,19 +129,19 @@ def main() -> None:
     a = ap.parse_args()
     pipe = Pipeline(load_settings())
     a.dir.mkdir(parents=True, exist_ok=True)
-    store = a.dir / "golden.pkl"
+    store = a.dir / "golden.json.gz"
     if a.mode == "record":
         cases = gather(pipe, a.corpus_docs)
-        golden = [output(pipe, c) for c in cases]
-        store.write_bytes(pickle.dumps((cases, golden)))
+        golden = [_plain(output(pipe, c)) for c in cases]
+        save_cases(store, cases, golden)
         print(f"recorded {len(cases)} cases, {sum(len(g[2]) for g in golden)} edits -> {store}")
         return
-    cases, golden = pickle.loads(store.read_bytes())
+    cases, golden = load_cases(store)
     order = list(range(len(cases)))[:: -1 if a.reverse else 1]
     t0 = time.process_time()
     bad = []
     for i in order:
-        if output(pipe, cases[i]) != golden[i]:
+        if _plain(output(pipe, cases[i])) != golden[i]:
             bad.append(cases[i][0])
     dt = time.process_time() - t0
     print(f"checked {len(cases)} cases in {dt:.1f} s CPU: {len(bad)} differ")

@@ -271,6 +271,9 @@ def _diff_edits(before: str, after: str, rule: str, max_chars: int) -> list[Edit
 
 
 _LINE_END = re.compile(r"(\r\n?|\n)")
+# ftfy repairs to a fixpoint within one call, but its later steps (C1 controls) can make text that the
+# retry below repairs further: a line is repaired again until it stays (bounded against oscillation).
+_MAX_ROUNDS = 3
 
 
 # Invisible characters and odd spaces that, inserted into or next to mojibake, hide it from ftfy
@@ -331,6 +334,33 @@ def _lines(text: str) -> list[str]:
     return [*lines, parts[-1]] if parts[-1] else lines
 
 
+def _repair_line(
+    line: str, opts: EncodingOptions, config: ftfy.TextFixerConfig
+) -> tuple[str, list[tuple[str, str]]]:
+    """One round of repair of one line: ftfy (where the gate sees a need), the retry without spacing
+    noise, then punctuation mojibake; returns the line and the plan of the steps that acted."""
+    verdict = _gate(line, opts) if opts.gate else _FTFY
+    if verdict == _CLEAN:
+        return line, []
+    shape: bool | None = None  # _mojibake_shape(fixed), once known
+    if verdict == _SHAPE_ONLY and _ftfy_leaves(line, opts):
+        fixed, plan, shape = line, [], True
+    else:
+        fixed, plan = ftfy.fix_and_explain(line, config=config)
+    if _SPACING_NOISE.search(fixed):
+        if shape is None:
+            shape = _mojibake_shape(fixed)
+        if shape:
+            retried, plan = _retry_without_spacing_noise(line, fixed, plan, config)
+            shape = None if retried != fixed else shape
+            fixed = retried
+    if _MAY_BE_PUNCT.search(fixed) and (shape if shape is not None else _mojibake_shape(fixed)):
+        repunctuated = _fix_punctuation_mojibake(fixed)
+        if repunctuated != fixed:
+            fixed, plan = repunctuated, [*(plan or []), ("apply", "punctuation-mojibake")]
+    return fixed, list(plan or [])
+
+
 def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
     """Repair mojibake with ftfy, line by line like ``ftfy.fix_text``.
 
@@ -347,27 +377,12 @@ def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
     plans: list[str] = []
     pos = 0
     for line in _lines(text):
-        verdict = _gate(line, opts) if opts.gate else _FTFY
-        if verdict == _CLEAN:
-            out.append(line)
-            pos += len(line)
-            continue
-        shape: bool | None = None  # _mojibake_shape(fixed), once known
-        if verdict == _SHAPE_ONLY and _ftfy_leaves(line, opts):
-            fixed, plan, shape = line, [], True
-        else:
-            fixed, plan = ftfy.fix_and_explain(line, config=config)
-        if _SPACING_NOISE.search(fixed):
-            if shape is None:
-                shape = _mojibake_shape(fixed)
-            if shape:
-                retried, plan = _retry_without_spacing_noise(line, fixed, plan, config)
-                shape = None if retried != fixed else shape
-                fixed = retried
-        if _MAY_BE_PUNCT.search(fixed) and (shape if shape is not None else _mojibake_shape(fixed)):
-            repunctuated = _fix_punctuation_mojibake(fixed)
-            if repunctuated != fixed:
-                fixed, plan = repunctuated, [*(plan or []), ("apply", "punctuation-mojibake")]
+        fixed, plan = line, []
+        for _ in range(_MAX_ROUNDS):  # to a fixpoint, so that the stage is idempotent
+            again, more = _repair_line(fixed, opts, config)
+            if again == fixed:
+                break
+            fixed, plan = again, [*plan, *more]
         out.append(fixed)
         if fixed != line:
             steps = "; ".join(f"{step} {arg}" for step, arg in (plan or []))

@@ -42,7 +42,8 @@ texts = st.one_of(
     st.text(alphabet=st.characters(exclude_categories=()), max_size=300),  # surrogates included
     st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=5)), max_size=40).map("".join),
 )
-PROPS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: CI runs the same examples every time (a found counterexample becomes an @example)
+PROPS = settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 _SPACE_LIKE = "\t\u00a0\u1680\u202f\u205f\u3000" + "".join(chr(c) for c in range(0x2000, 0x200B))
 _WS_MAP = str.maketrans({**dict.fromkeys(_SPACE_LIKE, " "), "\r": "\n"})
@@ -106,6 +107,7 @@ def test_never_raises_and_edits_describe_the_input(name: str, text: str) -> None
 @pytest.mark.parametrize("name", params("idempotent", sorted(CLEANERS)))
 @PROPS
 @given(text=texts)
+@example(text="±\xa0\x9f†")  # ftfy turns the C1 control into Ÿ, then the no-break space before it is noise
 def test_idempotent(name: str, text: str) -> None:
     clean = CLEANERS[name]
     once = clean(text).text
