@@ -30,13 +30,36 @@ def dumps_bytes(record: Any) -> bytes:
     ``"\\ud800"`` in an input) stay JSON escapes instead of making the output unencodable.
     """
     try:
-        return orjson.dumps(record)
+        return orjson.dumps(record, default=_raw_fragment)
     except (TypeError, orjson.JSONEncodeError):
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=_raw_value)
         try:
             return line.encode("utf-8")
         except UnicodeEncodeError:
-            return json.dumps(record, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+            return json.dumps(record, ensure_ascii=True, separators=(",", ":"), default=_raw_value).encode("ascii")
+
+
+class Raw:
+    """A JSON value kept as the bytes orjson wrote (not parsed): :func:`dumps_bytes` copies them into the
+    line, or, when the line must be written by :mod:`json`, parses them first (then the line is the
+    same as for the parsed value)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+
+def _raw_fragment(value: Any) -> orjson.Fragment:
+    if isinstance(value, Raw):
+        return orjson.Fragment(value.data)
+    raise TypeError(f"Type is not JSON serializable: {type(value).__name__}")
+
+
+def _raw_value(value: Any) -> Any:
+    if isinstance(value, Raw):
+        return loads(value.data)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def dumps(record: Any) -> str:

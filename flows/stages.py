@@ -35,6 +35,7 @@ from flows.outputs import (
     write_clusters,
 )
 from flows.pipeline import Doc, pipeline_for
+from flows.records import cleaned_line, read_cleaned
 
 WORK_DIR_NAME = ".textwash-work"
 # the output files a shard contributes lines to (clusters are written from the dedup decisions)
@@ -279,7 +280,7 @@ def clean_shard(work_root: str, index: int) -> dict[str, Any]:
                 continue
             rows["ok"][-1] = True
             key, hashes = pipe.features(out)
-            fh.write(dumps_bytes({"status": "ok", **out.to_json()}) + b"\n")
+            fh.write(cleaned_line({"status": "ok", **out.to_json()}) + b"\n")
             ids.append(out.id)
             keys.append(key)
             shingles.append(hashes)
@@ -363,7 +364,7 @@ def render_shard(work_root: str, index: int) -> dict[str, Any]:
     data, renamed = _load_output_plan(_cache_key(work.output_plan))
     tally = Tally()
     with AtomicFiles(work.rendered(index), PART_FILES, digests=False) as w:
-        render(read_jsonl(work.cleaned(index)), _decisions(work), renamed, w, tally,
+        render(read_cleaned(work.cleaned(index)), _decisions(work), renamed, w, tally,
                data["first"][index], data["first_pos"][index])
     with atomic_open(work.tally(index), "wb") as fh:
         fh.write(dumps_bytes(tally.to_json()))
