@@ -30,7 +30,19 @@ _TEXT = b',"text":'
 def edit_rules(edits: list[dict[str, Any]]) -> list[list[str]]:
     """What the report counts of a record's edits: ``[keys, stages]``, the ``stage:rule-family`` key of
     each edit (``edits_by_rule``) and the stages that edited it, in first-seen order (``docs_changed``)."""
-    return [[f"{e['stage']}:{e['rule'].split(':')[0]}" for e in edits], list(dict.fromkeys(e["stage"] for e in edits))]
+    keys = []
+    for e in edits:
+        stage, rule = e["stage"], e["rule"]
+        known = _KEYS.get(rule)
+        if known is None or known[0] != stage:
+            if len(_KEYS) >= 10_000:
+                _KEYS.clear()
+            known = _KEYS[rule] = (stage, f"{stage}:{rule.split(':')[0]}")
+        keys.append(known[1])
+    return [keys, list(dict.fromkeys([e["stage"] for e in edits]))]
+
+
+_KEYS: dict[str, tuple[str, str]] = {}  # rule -> (stage, report key): a few dozen rules recur
 
 
 def cleaned_line(rec: dict[str, Any]) -> bytes:
