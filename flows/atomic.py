@@ -249,6 +249,14 @@ def write_json(path: Path, data: Any) -> None:
         fh.write("\n")
 
 
+def write_json_compact(path: Path, data: Any) -> None:
+    """One compact JSON value (:func:`dumps_bytes`), atomically: for the work folder's big tables, where
+    :func:`write_json`'s indentation runs :mod:`json`'s pure-Python encoder."""
+    with atomic_open(path, "wb") as fh:
+        fh.write(dumps_bytes(data))
+        fh.write(b"\n")
+
+
 def read_jsonl(path: Path) -> Iterator[Any]:
     with open(path, "rb") as fh:
         for line in fh:

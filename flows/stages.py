@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import xxhash
 
-from flows.atomic import AtomicFiles, atomic_open, dumps_bytes, loads, read_jsonl, write_json
+from flows.atomic import AtomicFiles, atomic_open, dumps_bytes, loads, read_jsonl, write_json, write_json_compact
 from flows.config import Settings
 from flows.dedup import doc_date, feature_arrays
 from flows.documents import Reject
@@ -290,7 +290,7 @@ def clean_shard(work_root: str, index: int) -> dict[str, Any]:
         arrays = feature_arrays(ids, keys, shingles, lengths, dates, pipe.s.minhash)
         pipe.stage_seconds["minhash"] += time.thread_time() - sig_started  # the signatures are MinHash work
         _save_npz(work.features(index), **arrays)
-        write_json(work.ids(index), rows)
+        write_json_compact(work.ids(index), rows)
     return {"shard": index, "docs": count, "seconds": time.perf_counter() - started,
             "stages": pipe.take_timings(), "boilerplate_lines": dict(removed.most_common(50))}
 
@@ -327,12 +327,12 @@ def plan_output(work: Work, shards: int) -> None:
     for i in range(shards):
         first.append(len(rows))
         first_pos.append(pos)
-        data = json.loads(work.ids(i).read_text(encoding="utf-8"))
+        data = loads(work.ids(i).read_bytes())
         for doc_id, source, ok in zip(data["ids"], data["sources"], data["ok"], strict=True):
             rows.append((doc_id, source, ok and str(pos) not in id_rejects))
             pos += ok
     renamed = {str(k): [d.id, d.renamed_from, d.kept_by] for k, d in renamed_ids(rows).items()}
-    write_json(work.output_plan, {"first": first, "first_pos": first_pos, "renamed": renamed})
+    write_json_compact(work.output_plan, {"first": first, "first_pos": first_pos, "renamed": renamed})
 
 
 def _cache_key(path: Path) -> tuple[str, int, int]:
@@ -342,7 +342,7 @@ def _cache_key(path: Path) -> tuple[str, int, int]:
 
 @lru_cache(maxsize=1)
 def _load_decisions(key: tuple[str, int, int]) -> dict[str, Any]:
-    return json.loads(Path(key[0]).read_text(encoding="utf-8"))
+    return loads(Path(key[0]).read_bytes())
 
 
 def _decisions(work: Work) -> dict[str, Any]:
@@ -351,7 +351,7 @@ def _decisions(work: Work) -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _load_output_plan(key: tuple[str, int, int]) -> tuple[dict[str, Any], dict[int, IdDecision]]:
-    data = json.loads(Path(key[0]).read_text(encoding="utf-8"))
+    data = loads(Path(key[0]).read_bytes())
     return data, {int(k): IdDecision(*v) for k, v in data["renamed"].items()}
 
 
