@@ -30,13 +30,36 @@ def dumps_bytes(record: Any) -> bytes:
     ``"\\ud800"`` in an input) stay JSON escapes instead of making the output unencodable.
     """
     try:
-        return orjson.dumps(record)
+        return orjson.dumps(record, default=_raw_fragment)
     except (TypeError, orjson.JSONEncodeError):
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=_raw_value)
         try:
             return line.encode("utf-8")
         except UnicodeEncodeError:
-            return json.dumps(record, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+            return json.dumps(record, ensure_ascii=True, separators=(",", ":"), default=_raw_value).encode("ascii")
+
+
+class Raw:
+    """A JSON value kept as the bytes orjson wrote (not parsed): :func:`dumps_bytes` copies them into the
+    line, or, when the line must be written by :mod:`json`, parses them first (then the line is the
+    same as for the parsed value)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+
+def _raw_fragment(value: Any) -> orjson.Fragment:
+    if isinstance(value, Raw):
+        return orjson.Fragment(value.data)
+    raise TypeError(f"Type is not JSON serializable: {type(value).__name__}")
+
+
+def _raw_value(value: Any) -> Any:
+    if isinstance(value, Raw):
+        return loads(value.data)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def dumps(record: Any) -> str:
@@ -224,6 +247,14 @@ def write_json(path: Path, data: Any) -> None:
     with atomic_open(path) as fh:
         fh.write(text)
         fh.write("\n")
+
+
+def write_json_compact(path: Path, data: Any) -> None:
+    """One compact JSON value (:func:`dumps_bytes`), atomically: for the work folder's big tables, where
+    :func:`write_json`'s indentation runs :mod:`json`'s pure-Python encoder."""
+    with atomic_open(path, "wb") as fh:
+        fh.write(dumps_bytes(data))
+        fh.write(b"\n")
 
 
 def read_jsonl(path: Path) -> Iterator[Any]:

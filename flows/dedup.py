@@ -30,7 +30,7 @@ import numpy as np
 
 from cleaners.lsh import UnionFind, band_keys, candidate_pairs, choose_bands
 from cleaners.minhash import MinHashOptions, containment, jaccard, signatures
-from flows.atomic import write_json
+from flows.atomic import write_json_compact
 from flows.config import Settings
 from flows.index.base import exact_int, pack_sig16, sig16_similarity
 
@@ -342,7 +342,7 @@ def run_dedup(feature_paths: list[Path], settings: Settings, out: Path, run_name
             result["stats"]["index"] = index.stats()
         finally:
             index.close()
-    write_json(out, result)
+    write_json_compact(out, result)  # big lists: json's indented encoder is pure Python
     return result["stats"]
 
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from flows.atomic import AtomicFiles, atomic_open, read_jsonl
+from flows.atomic import AtomicFiles, atomic_open
+from flows.records import read_cleaned, record_edit_rules
 
 OUTPUT_FILES = ("corpus.jsonl", "duplicates.jsonl", "rejects.jsonl", "clusters.jsonl", "audit.jsonl")
 REPORT_FILE = "report.json"
@@ -78,7 +79,7 @@ def _records(cleaned: list[Path], plan_rejects: list[dict[str, Any]]) -> Iterato
     """Every record in output order: file-level rejects of the plan, then the shards in input order."""
     yield from plan_records(plan_rejects)
     for path in cleaned:
-        yield from read_jsonl(path)
+        yield from read_cleaned(path)
 
 
 def plan_records(plan_rejects: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -163,11 +164,9 @@ def render(records: Iterable[dict[str, Any]], decisions: dict[str, Any], renamed
 
     for k, rec in enumerate(records, start=first):
         counts["input"] += 1
-        stages = set()
-        for e in rec.get("edits", []):
-            tally.edits_by_rule[f"{e['stage']}:{e['rule'].split(':')[0]}"] += 1
-            stages.add(e["stage"])
-        for stage in stages:
+        keys, stages = record_edit_rules(rec)
+        tally.edits_by_rule.update(keys)
+        for stage in set(stages):  # as a set, like the per-edit loop this replaces (same order)
             tally.docs_changed[stage] += 1
         decision = renamed.get(k)
         ok = rec["status"] == "ok"
