@@ -54,7 +54,7 @@ def load_other(root: Path) -> dict[str, ModuleType]:
 
 def one_pass(strip: Any, rules: Any, pipe: Pipeline, cases: list[tuple[Any, ...]], cold: bool = True) -> float:
     if cold:
-        for memory in ("line_cache", "line_memo"):
+        for memory in ("line_cache", "line_memo"):  # line_cache: the older checkouts compared against
             getattr(rules, memory, {}).clear()
     opts, stop = pipe.s.boilerplate, pipe.stopwords
     t0 = time.process_time()

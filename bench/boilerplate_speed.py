@@ -33,7 +33,6 @@ from flows.pipeline import Pipeline  # noqa: E402
 def one_pass(pipe: Pipeline, cases: list[Case], cold: bool) -> float:
     """CPU seconds of one pass of the stage over ``cases``."""
     if cold:
-        pipe.rules.line_cache.clear()
         getattr(pipe.rules, "line_memo", {}).clear()  # the per-line memory (absent before the speed work)
     opts, rules, stop = pipe.s.boilerplate, pipe.rules, pipe.stopwords
     t0 = time.process_time()

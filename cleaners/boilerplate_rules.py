@@ -29,8 +29,7 @@ import regex
 FLAGS = regex.IGNORECASE | regex.V1
 _PUNCT = re.compile(r"[\W_]+")
 _EDGE_NUMBER = re.compile(r"^\d+ | \d+$")
-_UNKNOWN = object()
-LINE_CACHE_SIZE = 50_000  # lines whose rule is remembered (then the memory starts afresh)
+LINE_CACHE_SIZE = 50_000  # lines whose outcome is remembered (then the memory starts afresh)
 LINE_CHECK_MAX_CHARS = (
     200  # keyword groups for lines up to this long are checked per line, longer ones per document
 )
@@ -75,8 +74,6 @@ class BoilerplateRules:
     phrases: Mapping[str, Rule]
     groups: tuple[_Group, ...]
     phrase_max_chars: int
-    # (line as in the document, time limit) -> its rule, for match_line (the stage uses line_memo)
-    line_cache: dict[tuple[str, float], Rule | None] = field(default_factory=dict, compare=False, repr=False)
     # the stage's whole per-line outcome (its rule's label, or its features for a stopword list), see
     # cleaners.boilerplate._outcomes; kept here because it lives as long as the rules
     line_memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
@@ -155,32 +152,6 @@ class BoilerplateRules:
     def scan_max_chars(self) -> int:
         """The longest line a group checked per document (:meth:`candidates`) may match."""
         return max((g.max_chars for g in self.groups if _scanned(g)), default=0)
-
-    def match_line(
-        self,
-        raw: str,
-        line: str,
-        timeout: float,
-        stats: MatchStats,
-        groups: list[tuple[_Group, frozenset[int] | None]],
-        index: int,
-        lower: str | None,
-    ) -> Rule | None:
-        """:meth:`match` of the document's line ``raw`` (``line``: stripped), remembered per ``raw``:
-        the result depends on the line alone (its keywords decide its place in ``groups``), except when
-        a pattern ran out of time, and then it is not remembered."""
-        key = (raw, timeout)
-        cache = self.line_cache
-        known = cache.get(key, _UNKNOWN)  # one lookup: safe if another thread clears the cache
-        if known is not _UNKNOWN:
-            return known  # type: ignore[return-value]
-        before = stats.timeouts
-        rule = self.match(line, timeout, stats, groups, index, lower)
-        if stats.timeouts == before:
-            if len(cache) >= LINE_CACHE_SIZE:
-                cache.clear()
-            cache[key] = rule
-        return rule
 
     def match(
         self,

@@ -216,19 +216,3 @@ def test_rule_edit_names_category_and_rule():
         "Advertisement\n" + "The council approved the new budget on Tuesday after a long debate. " * 5
     )
     assert res.edits[0].rule == "rule:advertising:advertisement"
-
-
-def test_line_rules_are_remembered_except_after_a_timeout():
-    evil = {"rule": [{"name": "evil", "category": "x", "search": True, "max_chars": 100_000, "patterns": [EVIL]}]}
-    rules = BoilerplateRules.from_mapping(evil, {"rule": [{"name": "promo", "patterns": [r"buy \d+ get \d+ free\W*"]}]})
-    slow = "word " * 100 + "sponsored by nobody!"
-    stats = MatchStats()
-    assert rules.match_line(slow, slow, 0.02, stats, rules.candidates([slow.lower()]), 0, None) is None
-    assert stats.timeouts >= 1 and (slow, 0.02) not in rules.line_cache
-    # without the catastrophic rule, so that no timeout (a slow machine) can stand in the way of remembering
-    rules = BoilerplateRules.from_mapping({"rule": [{"name": "promo", "patterns": [r"buy \d+ get \d+ free\W*"]}]})
-    promo = "  Buy 2 get 1 free!"
-    first = rules.match_line(promo, promo.strip(), 0.05, stats, rules.candidates([promo.lower()]), 0, None)
-    assert first is not None and first.name == "promo"
-    assert rules.line_cache[(promo, 0.05)] is first
-    assert rules.match_line(promo, promo.strip(), 0.05, stats, [], 0, None) is first  # remembered

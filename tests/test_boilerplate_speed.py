@@ -63,7 +63,6 @@ def test_output_does_not_depend_on_what_the_memories_saw():
 
     cold = []
     for text in pages:
-        rules.line_cache.clear()
         rules.line_memo.clear()
         cold.append(run(text))
     assert sum(len(edits) for _, edits in cold) > 100
