@@ -92,6 +92,7 @@ class BoilerplateOptions(Options):
     block_keep_chars: int = Field(ge=0)  # ... or at least this many characters of good lines (0: off)
     topic_min_share: float = Field(ge=0, le=1)  # ... or if this share of their content words is in the main block
     topic_min_chars: int = Field(ge=0)  # ... and they have at least this many characters of good lines
+    topic_body_chars: int = Field(ge=1)  # a block's topic is read on its first characters
     # soft signals act only on pages with this many rule/menu/repeated lines
     min_hard_lines: int = Field(ge=0)
     barrier_categories: tuple[str, ...]  # rule categories whose line, after the article began, ends it
@@ -122,6 +123,20 @@ class BoilerplateOptions(Options):
 def line_key(line: str) -> str:
     """Key of a line for cross-document repetition counts (case- and edge-space-insensitive)."""
     return xxhash.xxh3_64_hexdigest(line.strip().casefold().encode("utf-8", "surrogatepass"))
+
+
+def doc_line_keys(text: str) -> tuple[str, set[str]]:
+    """``line_key(text)`` and the distinct ``line_key`` of its non-blank lines, computed faster.
+
+    Equal to :func:`line_key` on the whole text and on each line: ``str.casefold`` maps each code
+    point on its own (no context), never makes or removes whitespace or a newline, so casefolding
+    the lines and joining them is casefolding the text, and strip commutes with it. Each distinct
+    line is hashed once, and ``casefold`` runs on lines (CPython's ASCII fast path) not per key."""
+    folded = [ln.casefold() for ln in text.split("\n")]
+    text_key = xxhash.xxh3_64_hexdigest("\n".join(folded).strip().encode("utf-8", "surrogatepass"))
+    stripped = {ln.strip() for ln in folded}
+    stripped.discard("")
+    return text_key, {xxhash.xxh3_64_hexdigest(ln.encode("utf-8", "surrogatepass")) for ln in stripped}
 
 
 _KEYS: dict[str, str] = {}  # stripped line -> line_key: a site's lines recur in its pages
@@ -310,7 +325,7 @@ def _cut_at_tail(items: list[_Line], stop: frozenset[str], o: BoilerplateOptions
                 before = [x.text for x in items[:j] if x.cls == GOOD]
                 after = [x.text for x in items[j + 1 :] if x.cls == GOOD]
                 ref = topic.block_stems(before, stop, o.stem_chars, sum(map(len, before)))
-                budget = o.title_body_chars
+                budget = o.topic_body_chars
                 if after and topic.continues(after, ref, stop, o.stem_chars, budget, o.topic_min_share):
                     continue
             reason = "classifier:after-" + it.why.split(":")[1]
@@ -473,7 +488,7 @@ def _topical(
     def texts(b: tuple[int, int, int]) -> list[str]:
         return [it.text for it in items[b[0] : b[1] + 1] if it.cls == GOOD]
 
-    budget = o.title_body_chars  # a block's topic is read on its first characters
+    budget = o.topic_body_chars  # a block's topic is read on its first characters
     ref = topic.block_stems(texts(main), stop, o.stem_chars, main[2] + 1)
     return [
         b

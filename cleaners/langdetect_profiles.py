@@ -175,22 +175,6 @@ class FastDetector(Detector):
             for j, p in enumerate(prob.tolist()):
                 self.langprob[j] += p / self.n_trial
 
-    def _update_lang_prob(self, prob: list[float], word: str | None, alpha: float) -> bool:
-        if self.verbose or word is None or word not in self.word_lang_prob_map:
-            return bool(super()._update_lang_prob(prob, word, alpha))
-        weight = alpha / self.BASE_FREQ
-        prob[:] = [p * (weight + q) for p, q in zip(prob, self.word_lang_prob_map[word], strict=True)]
-        return True
-
-    def _normalize_prob(self, prob: list[float]) -> float:
-        sump = sum(prob)
-        prob[:] = [p / sump for p in prob]
-        maxp = 0.0
-        for p in prob:  # as langdetect: the first maximum above 0.0
-            if maxp < p:
-                maxp = p
-        return maxp
-
 
 class CompactFactory(DetectorFactory):
     """A ``DetectorFactory`` whose ``word_lang_prob_map`` is a :class:`SparseProbabilities`,

@@ -28,8 +28,10 @@ class AlternatingMatcher(difflib.SequenceMatcher):
         super().__init__(None, a, b, autojunk=False)
         self._fast = alternates(a) and alternates(b)
         b2j = self.b2j
-        # every pair of equal non-whitespace tokens, in difflib's scan order (i, then j)
-        self._pairs = [(i, j) for i, tok in enumerate(a) if not tok.isspace() for j in b2j.get(tok, ())]
+        # every pair of equal non-whitespace tokens, in difflib's scan order (i, then j); only the fast path uses them
+        self._pairs = (
+            [(i, j) for i, tok in enumerate(a) if not tok.isspace() for j in b2j.get(tok, ())] if self._fast else []
+        )
 
     def find_longest_match(self, alo: int = 0, ahi: int | None = None, blo: int = 0,
                            bhi: int | None = None) -> difflib.Match:

@@ -227,16 +227,6 @@ class AtomicFiles:
         return {n: {"lines": self.lines[n], "sha256": self.sha[n].hexdigest()} for n in self.names}
 
 
-def write_jsonl(path: Path, records: Iterable[Any]) -> int:
-    count = 0
-    with atomic_open(path, "wb") as fh:
-        for record in records:
-            fh.write(dumps_bytes(record))
-            fh.write(b"\n")
-            count += 1
-    return count
-
-
 def write_json(path: Path, data: Any) -> None:
     """Pretty JSON, atomically; like :func:`dumps`, always valid UTF-8."""
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)

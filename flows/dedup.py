@@ -20,7 +20,6 @@ duplicate of it. Kept documents of the run are added to the index in the same tr
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -344,7 +343,3 @@ def run_dedup(feature_paths: list[Path], settings: Settings, out: Path, run_name
             index.close()
     write_json_compact(out, result)  # big lists: json's indented encoder is pure Python
     return result["stats"]
-
-
-def load_decisions(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))

@@ -18,7 +18,6 @@ run key covers input names, sizes, modification times and every output-relevant 
 from __future__ import annotations
 
 import contextlib
-import json
 import multiprocessing
 import os
 import shutil
@@ -131,7 +130,7 @@ def _publish_artifacts(report: dict[str, Any], work: stages.Work, cleaned: list[
     from flows.artifacts import merge_line_counts, publish
 
     try:
-        decisions = json.loads(work.dedup.read_text(encoding="utf-8"))
+        decisions = stages.read_decisions(work)
         publish(report, decisions, merge_line_counts(cleaned))
     except Exception as exc:  # artifacts are a view: never fail a finished run over them
         get_run_logger().warning("could not publish artifacts: %s", exc)

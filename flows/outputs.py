@@ -166,8 +166,7 @@ def render(records: Iterable[dict[str, Any]], decisions: dict[str, Any], renamed
         counts["input"] += 1
         keys, stages = record_edit_rules(rec)
         tally.edits_by_rule.update(keys)
-        for stage in set(stages):  # as a set, like the per-edit loop this replaces (same order)
-            tally.docs_changed[stage] += 1
+        tally.docs_changed.update(stages)  # each stage once: edit_rules lists distinct stages
         decision = renamed.get(k)
         ok = rec["status"] == "ok"
         if ok:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from cleaners.boilerplate import BoilerplateRules, Stopwords, line_key, strip_boilerplate
+from cleaners.boilerplate import BoilerplateRules, Stopwords, strip_boilerplate
 from cleaners.decode import decode_bytes
 from cleaners.edits import Edit, StageResult
 from cleaners.encoding import fix_encoding
@@ -155,4 +155,4 @@ def pipeline_for(settings_json: str) -> Pipeline:
     return Pipeline(Settings.model_validate_json(settings_json))
 
 
-__all__ = ["Doc", "Edit", "Pipeline", "line_key", "pipeline_for"]
+__all__ = ["Doc", "Edit", "Pipeline", "pipeline_for"]

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import xxhash
 
+from cleaners.boilerplate import doc_line_keys
 from flows.atomic import AtomicFiles, atomic_open, dumps_bytes, loads, read_jsonl, write_json, write_json_compact
 from flows.config import Settings
 from flows.dedup import doc_date, feature_arrays
@@ -193,27 +193,10 @@ def prepare_shard(work_root: str, index: int) -> dict[str, Any]:
             seen.add((out.site, text_key))
             docs_per_site[out.site] += 1
             lines[out.site].update(line_keys)
-        with atomic_open(work.lines(index), "wb") as fh:  # compact: a big table, read by one step only
-            fh.write(dumps_bytes({"docs": docs_per_site, "lines": {k: dict(v) for k, v in lines.items()}}))
+        # compact: a big table, read by one step only
+        write_json_compact(work.lines(index), {"docs": docs_per_site, "lines": {k: dict(v) for k, v in lines.items()}})
     return {"shard": index, "docs": count, "seconds": time.perf_counter() - started,
             "stages": pipe.take_timings()}
-
-
-def doc_line_keys(text: str) -> tuple[str, set[str]]:
-    """``line_key(text)`` and the distinct ``line_key`` of its non-blank lines, computed faster.
-
-    Equal to :func:`line_key` on the whole text and on each line: ``str.casefold`` maps each code
-    point on its own (no context), never makes or removes whitespace or a newline, so casefolding
-    the lines and joining them is casefolding the text, and strip commutes with it. Each distinct
-    line is hashed once, and ``casefold`` runs on lines (CPython's ASCII fast path) not per key."""
-    folded = [ln.casefold() for ln in text.split("\n")]
-    text_key = _xxh("\n".join(folded).strip().encode("utf-8", "surrogatepass"))
-    stripped = {ln.strip() for ln in folded}
-    stripped.discard("")
-    return text_key, {_xxh(ln.encode("utf-8", "surrogatepass")) for ln in stripped}
-
-
-_xxh = xxhash.xxh3_64_hexdigest  # as cleaners.boilerplate.line_key (tests check they agree)
 
 
 def find_repeated_lines(work_root: str, shards: int) -> dict[str, Any]:
@@ -320,7 +303,7 @@ def plan_output(work: Work, shards: int) -> None:
     position, position among cleaned documents)."""
     if work.output_plan.exists():
         return
-    id_rejects = _decisions(work)["rejected"]
+    id_rejects = read_decisions(work)["rejected"]
     rows = [(r["id"], r["source"], False) for r in json.loads(work.plan.read_text(encoding="utf-8"))["rejects"]]
     first, first_pos = [], []
     pos = 0
@@ -345,7 +328,7 @@ def _load_decisions(key: tuple[str, int, int]) -> dict[str, Any]:
     return loads(Path(key[0]).read_bytes())
 
 
-def _decisions(work: Work) -> dict[str, Any]:
+def read_decisions(work: Work) -> dict[str, Any]:
     return _load_decisions(_cache_key(work.dedup))
 
 
@@ -364,10 +347,9 @@ def render_shard(work_root: str, index: int) -> dict[str, Any]:
     data, renamed = _load_output_plan(_cache_key(work.output_plan))
     tally = Tally()
     with AtomicFiles(work.rendered(index), PART_FILES, digests=False) as w:
-        render(read_cleaned(work.cleaned(index)), _decisions(work), renamed, w, tally,
+        render(read_cleaned(work.cleaned(index)), read_decisions(work), renamed, w, tally,
                data["first"][index], data["first_pos"][index])
-    with atomic_open(work.tally(index), "wb") as fh:
-        fh.write(dumps_bytes(tally.to_json()))
+    write_json_compact(work.tally(index), tally.to_json())
     return {"shard": index, "docs": tally.counts["input"], "seconds": time.perf_counter() - started}
 
 
@@ -375,7 +357,7 @@ def write_outputs(work_root: str, shards: int, out: str) -> dict[str, Any]:
     """The public output files: the plan's rejects, then every rendered shard appended in input order,
     then the clusters; all replaced together (:class:`flows.atomic.AtomicFiles`)."""
     work = Work(Path(work_root))
-    decisions = _decisions(work)
+    decisions = read_decisions(work)
     _, renamed = _load_output_plan(_cache_key(work.output_plan))
     plan_rejects = json.loads(work.plan.read_text(encoding="utf-8"))["rejects"]
     tally = Tally()

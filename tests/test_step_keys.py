@@ -8,8 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaners.boilerplate import line_key
-from flows.stages import doc_line_keys
+from cleaners.boilerplate import doc_line_keys, line_key
 
 DATA = Path(__file__).parent / "data"
 
