@@ -44,6 +44,7 @@ from cleaners.scripts import (
     own_script_pattern,
     script_of,
 )
+from cleaners.word_scan import WordPattern
 
 __all__ = ["FragmentOptions", "Glossary", "repair_fragments"]
 
@@ -57,7 +58,8 @@ _CUES = frozenset(
         " means spelled written reads read titled headline banner sign inscription"
     )
 )
-_WORD = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*")
+_WORDS = WordPattern(r"{L}+(?:['’]{L}+)*", r"[\p{L}\p{M}]")
+_WORD = _WORDS.full
 _CLAUSE = regex.compile(r"[^.!?;:\n,“”\"«»()\[\]—–]+")
 _LETTER = regex.compile(r"\p{L}")
 _ARTICLES = frozenset({"the", "a", "an"})
@@ -202,15 +204,16 @@ def _latin_fragments(text: str, lang: str, opts: FragmentOptions) -> list[_Fragm
     present = foreign.intersection(tokens)  # the other languages' function words among the tokens
     if max(len(present & sw) for sw in others.values()) < opts.latin_min_foreign_stopwords:
         return []  # cheap whole-document check: no other language's function words at all
-    counts = Counter(tokens)
+    counts = Counter(filter((own | present).__contains__, tokens))  # only function words are summed below
     vocabulary = counts.keys()
     own_uses = sum(counts[w] for w in vocabulary & own)
     if max(sum(counts[w] for w in vocabulary & sw) for sw in others.values()) >= own_uses:
         return []  # another language's function words are common: the document's language is in doubt
     found: list[_Fragment] = []
     checks = 0
+    word_re = _WORDS.for_text(text)  # exact for every clause of the text
     for m in _CLAUSE.finditer(text):
-        raw = _WORD.findall(m.group())
+        raw = word_re.findall(m.group())
         if len(raw) < opts.latin_min_words:
             continue
         words = [w.casefold() for w in raw]

@@ -41,6 +41,7 @@ from pydantic import Field
 
 from cleaners.options import Options
 from cleaners.stopword_index import StopwordIndex
+from cleaners.word_scan import WordPattern
 
 UNKNOWN = "und"
 
@@ -65,7 +66,7 @@ _RUSSIAN_ONLY = "ыэЫЭ"
 _NOT_RUSSIAN = regex.compile("[іїєґўјљњђћџѓќѕәғқңөұүһҗІЇЄҐЎЈЉЊЂЋЏЃЌЅӘҒҚҢӨҰҮҺҖ]")
 _HAN = regex.compile(r"\p{Han}+")
 _LETTER = regex.compile(r"\p{L}+")
-_WORD = regex.compile(r"\p{L}+(?:['’]\p{L}+)?")
+_WORD = WordPattern(r"{L}+(?:['’]{L}+)?", r"\p{L}")
 
 
 class LanguageOptions(Options):
