@@ -236,8 +236,12 @@ def _fmix32(hv: np.ndarray) -> np.ndarray:
     return hv ^ (hv >> s3)
 
 
-def _permuted(hashes: np.ndarray, opts: MinHashOptions) -> np.ndarray:
-    """``(num_perm, len(hashes))`` permuted values, computed as datasketch does (uint32)."""
+def _permuted(hashes: np.ndarray, opts: MinHashOptions, buf: np.ndarray | None = None) -> np.ndarray:
+    """``(num_perm, len(hashes))`` permuted values, computed as datasketch does (uint32).
+
+    ``buf``: scratch space of at least ``num_perm * len(hashes)`` uint32 for the affine32 result
+    (re-used between calls: no fresh pages to fault in and zero for every batch).
+    """
     a, b = permutations(opts.num_perm, opts.seed, opts.scheme)
     with np.errstate(over="ignore"):
         if opts.scheme == "legacy":
@@ -247,9 +251,18 @@ def _permuted(hashes: np.ndarray, opts: MinHashOptions) -> np.ndarray:
             x = (x & _MERSENNE_PRIME) + (x >> np.uint64(61))
             x -= np.where(x >= _MERSENNE_PRIME, _MERSENNE_PRIME, np.uint64(0))
             return (x & _MAX32).astype(np.uint32)
-        x = np.multiply.outer(a, _fmix32(hashes.astype(np.uint32)))
+        mixed = _fmix32(hashes.astype(np.uint32))
+        if buf is None:
+            return np.multiply.outer(a, mixed) + b[:, None]
+        x = buf[: a.size * mixed.size].reshape(a.size, mixed.size)
+        np.multiply(a[:, None], mixed[None, :], out=x)
         x += b[:, None]
         return x
+
+
+# Permuted values computed per numpy call at most (4 MB of uint32): a batch of ~8,000 shingles at
+# 128 permutations is 3x faster per value than 64 whole documents (~35,000), whose array leaves the caches.
+_BATCH_VALUES = 1 << 20
 
 
 def signature(hashes: np.ndarray, opts: MinHashOptions) -> np.ndarray:
@@ -258,20 +271,30 @@ def signature(hashes: np.ndarray, opts: MinHashOptions) -> np.ndarray:
 
 
 def signatures(hash_sets: Sequence[np.ndarray], opts: MinHashOptions) -> np.ndarray:
-    """Signatures ``(len(hash_sets), num_perm)`` uint32, permuting ``batch_docs`` documents per numpy call.
+    """Signatures ``(len(hash_sets), num_perm)`` uint32, permuting up to ``batch_docs`` documents per
+    numpy call (fewer when their shingles would exceed ``_BATCH_VALUES`` permuted values).
 
-    An empty set gets the empty signature (all values 2^32-1), as datasketch does.
+    An empty set gets the empty signature (all values 2^32-1), as datasketch does. The batches
+    only group the work: each signature is the minimum over its own shingles whatever the grouping.
     """
     out = np.full((len(hash_sets), opts.num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
-    step = opts.batch_docs
-    for first in range(0, len(hash_sets), step):
-        rows = [k for k in range(first, min(first + step, len(hash_sets))) if hash_sets[k].size]
-        if not rows:
-            continue
-        sizes = np.array([hash_sets[k].size for k in rows])
+    rows = [k for k in range(len(hash_sets)) if hash_sets[k].size]
+    max_cols = max(_BATCH_VALUES // opts.num_perm, 1)
+    buf: np.ndarray | None = None
+    first = 0
+    while first < len(rows):
+        end, cols = first + 1, hash_sets[rows[first]].size
+        while end < len(rows) and end - first < opts.batch_docs and cols + hash_sets[rows[end]].size <= max_cols:
+            cols += hash_sets[rows[end]].size
+            end += 1
+        batch = rows[first:end]
+        if buf is None or buf.size < cols * opts.num_perm:
+            buf = np.empty(max(cols, max_cols) * opts.num_perm, dtype=np.uint32)
+        sizes = np.array([hash_sets[k].size for k in batch])
         starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        phv = _permuted(np.concatenate([hash_sets[k] for k in rows]), opts)
-        out[rows] = np.minimum.reduceat(phv, starts, axis=1).T
+        phv = _permuted(np.concatenate([hash_sets[k] for k in batch]), opts, buf)
+        out[batch] = np.minimum.reduceat(phv, starts, axis=1).T
+        first = end
     return out
 
 

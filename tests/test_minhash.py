@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from datasketch import LeanMinHash, MinHash
 
+from cleaners import minhash
 from cleaners.minhash import (
     containment,
     exact_key,
@@ -76,6 +77,24 @@ def test_batched_signatures_equal_single_ones_including_empty(settings: Settings
             else signature(s, opts)
         )
         assert np.array_equal(batch[k], expected)
+
+
+@pytest.mark.parametrize("scheme", ["affine32", "legacy"])
+def test_batches_cut_by_value_cap_give_the_same_signatures(
+    settings: Settings, scheme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch also ends when its permuted values would pass the cap (here: 1,500 shingles),
+    and a document bigger than the cap forms its own batch: the signatures stay the same."""
+    opts = _opts(settings, batch_docs=64, scheme=scheme)
+    sets = [shingle_hashes(a["text"], opts) for a in articles()[:12]]
+    sets.insert(4, np.zeros(0, dtype=np.uint32))
+    sets.append(np.unique(np.concatenate(sets)))  # far above the cap
+    whole = signatures(sets, opts)
+    monkeypatch.setattr(minhash, "_BATCH_VALUES", 1500 * opts.num_perm)
+    assert np.array_equal(signatures(sets, opts), whole)
+    for k, s in enumerate(sets):
+        if s.size:
+            assert np.array_equal(whole[k], signature(s, opts))
 
 
 def test_normalisation_hides_case_punctuation_and_whitespace(settings: Settings) -> None:
