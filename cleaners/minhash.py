@@ -90,7 +90,9 @@ def _normalized(text: str) -> str:
 def _spans(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Code points of the normalised text and the ``[start, end)`` of each token, vectorised."""
     cps = np.frombuffer(_normalized(text).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    cls = np.take(_char_classes(), cps)
+    padded = np.zeros(cps.size + 2, dtype=np.uint8)  # classes, with a separator either side
+    cls = padded[1:-1]
+    np.take(_char_classes(), cps, out=cls)
     if cls.size and cls.max() == _SOLO:
         word = cls == _WORD
         solo = cls == _SOLO
@@ -99,12 +101,10 @@ def _spans(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         starts = np.flatnonzero(solo | (word & ~prev_word))
         ends = np.flatnonzero(solo | (word & ~next_word)) + 1
         return cps, starts, ends
-    # Only words and separators: tokens are the runs of word characters, found from the steps of
-    # a 0/1 sequence padded with separators.
-    word = np.zeros(cls.size + 2, dtype=np.int8)
-    np.equal(cls, _WORD, out=word[1:-1].view(bool))
-    step = word[1:] - word[:-1]
-    return cps, np.flatnonzero(step == 1), np.flatnonzero(step == -1)
+    # Only words (1) and separators (0): tokens are the runs of ones, and the changes between
+    # neighbours of the padded sequence alternate start, end, start, end ...
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return cps, edges[0::2], edges[1::2]
 
 
 def _token_hashes(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
