@@ -32,6 +32,8 @@ class RunOptions(_Section):
     shard_size: int = Field(ge=1)
     progress: bool
     keep_work_dir: bool
+    batch_docs: int = Field(ge=1)  # documents a worker runs through each stage in a row (same output)
+    batch_chars: int = Field(ge=1)  # ... fewer once they hold this many characters (bounds memory)
 
 
 class InputOptions(_Section):

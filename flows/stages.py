@@ -10,18 +10,19 @@ import hashlib
 import json
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from cleaners.boilerplate import doc_line_keys
 from flows.atomic import AtomicFiles, atomic_open, dumps_bytes, loads, read_jsonl, write_json, write_json_compact
-from flows.config import Settings
+from flows.config import RunOptions, Settings
 from flows.dedup import doc_date, feature_arrays
-from flows.documents import Reject
+from flows.documents import RawDoc, Reject
 from flows.inputs import Shard, discover, plan_shards, read_shard
 from flows.outputs import (
     OUTPUT_FILES,
@@ -37,6 +38,7 @@ from flows.outputs import (
 from flows.pipeline import Doc, pipeline_for
 from flows.records import cleaned_line, read_cleaned
 
+T = TypeVar("T")
 WORK_DIR_NAME = ".textwash-work"
 # the output files a shard contributes lines to (clusters are written from the dedup decisions)
 PART_FILES = ("corpus.jsonl", "duplicates.jsonl", "rejects.jsonl", "audit.jsonl")
@@ -100,7 +102,7 @@ def run_key(inputs: list[str], settings: Settings) -> str:
     out, so a killed run resumes even when restarted with another ``--workers``.
     """
     config = settings.dump()
-    no_effect = ("workers", "progress", "keep_work_dir")
+    no_effect = ("workers", "progress", "keep_work_dir", "batch_docs", "batch_chars")
     config["run"] = {k: v for k, v in config["run"].items() if k not in no_effect}
     h = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
     for arg in inputs:
@@ -149,6 +151,32 @@ def plan(inputs: list[str], settings: Settings, work: Work) -> dict[str, Any]:
     return data
 
 
+def _batches(items: Iterable[T], chars: Callable[[T], int], run: RunOptions) -> Iterator[list[T]]:
+    """``items`` in lists of ``run.batch_docs`` at most, cut early once they hold ``run.batch_chars``
+    characters (bytes for undecoded files): the pipeline runs stage by stage over each list."""
+    batch: list[T] = []
+    size = 0
+    for item in items:
+        batch.append(item)
+        size += chars(item)
+        if len(batch) >= run.batch_docs or size >= run.batch_chars:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _raw_chars(item: RawDoc | Reject) -> int:
+    if isinstance(item, Reject):
+        return 0
+    return len(item.data) if item.data is not None else len(item.text or "")
+
+
+def _record_chars(rec: dict[str, Any]) -> int:
+    text = rec.get("text")
+    return len(text) if isinstance(text, str) else 0
+
+
 def _reject_record(rej: Reject) -> dict[str, Any]:
     return {"status": "rejected", **rej.output(), "edits": rej.edits, "info": rej.info}
 
@@ -178,21 +206,24 @@ def prepare_shard(work_root: str, index: int) -> dict[str, Any]:
     pipe.take_timings()
     started = time.perf_counter()
     count = 0
-    # records are streamed to the (atomic) shard file, not held: a worker's memory does not grow with the shard
+    # records are streamed to the (atomic) shard file in small batches, not held: a worker's memory
+    # does not grow with the shard
     with atomic_open(work.prepared(index), "wb") as fh:
-        for item in read_shard(shard, settings.input):
-            count += 1
-            out = item if isinstance(item, Reject) else pipe.prepare(item)
-            if isinstance(out, Reject):
-                fh.write(dumps_bytes(_reject_record(out)) + b"\n")
-                continue
-            fh.write(dumps_bytes({"status": "ok", **out.to_json()}) + b"\n")
-            text_key, line_keys = doc_line_keys(out.text)
-            if (out.site, text_key) in seen:
-                continue
-            seen.add((out.site, text_key))
-            docs_per_site[out.site] += 1
-            lines[out.site].update(line_keys)
+        for batch in _batches(read_shard(shard, settings.input), _raw_chars, settings.run):
+            prepared = iter(pipe.prepare_many([item for item in batch if not isinstance(item, Reject)]))
+            for item in batch:
+                count += 1
+                out = item if isinstance(item, Reject) else next(prepared)
+                if isinstance(out, Reject):
+                    fh.write(dumps_bytes(_reject_record(out)) + b"\n")
+                    continue
+                fh.write(dumps_bytes({"status": "ok", **out.to_json()}) + b"\n")
+                text_key, line_keys = doc_line_keys(out.text)
+                if (out.site, text_key) in seen:
+                    continue
+                seen.add((out.site, text_key))
+                docs_per_site[out.site] += 1
+                lines[out.site].update(line_keys)
         # compact: a big table, read by one step only
         write_json_compact(work.lines(index), {"docs": docs_per_site, "lines": {k: dict(v) for k, v in lines.items()}})
     return {"shard": index, "docs": count, "seconds": time.perf_counter() - started,
@@ -245,30 +276,35 @@ def clean_shard(work_root: str, index: int) -> dict[str, Any]:
     removed: Counter[str] = Counter()  # boilerplate lines removed, for the run's artifacts
     pipe.take_timings()
     started = time.perf_counter()
-    with atomic_open(work.cleaned(index), "wb") as fh:  # streamed, like prepare_shard
-        for rec in read_jsonl(work.prepared(index)):
-            count += 1
-            rows["ids"].append(rec["id"])
-            rows["sources"].append(rec["source"])
-            rows["ok"].append(False)
-            if rec.pop("status") != "ok":
-                fh.write(dumps_bytes({"status": "rejected", **rec}) + b"\n")
-                continue
-            doc = Doc.from_json(rec)
-            out = pipe.clean(doc, repeated.get(doc.site, frozenset()))
-            removed.update(e["before"].strip()[:200] for e in out.edits
-                           if e["stage"] == "boilerplate" and not e["after"] and e["before"].strip())
-            if isinstance(out, Reject):
-                fh.write(dumps_bytes(_reject_record(out)) + b"\n")
-                continue
-            rows["ok"][-1] = True
-            key, hashes = pipe.features(out)
-            fh.write(cleaned_line({"status": "ok", **out.to_json()}) + b"\n")
-            ids.append(out.id)
-            keys.append(key)
-            shingles.append(hashes)
-            lengths.append(len(out.text))
-            dates.append(doc_date(out.meta, pipe.s.dedup.date_fields))
+    with atomic_open(work.cleaned(index), "wb") as fh:  # streamed in batches, like prepare_shard
+        for batch in _batches(read_jsonl(work.prepared(index)), _record_chars, pipe.s.run):
+            ok = [rec.pop("status") == "ok" for rec in batch]
+            docs = [Doc.from_json(rec) for rec, good in zip(batch, ok, strict=True) if good]
+            cleaned = pipe.clean_many([(doc, repeated.get(doc.site, frozenset())) for doc in docs])
+            results = iter(cleaned)
+            feats = iter(pipe.features_many([out for out in cleaned if not isinstance(out, Reject)]))
+            for rec, good in zip(batch, ok, strict=True):
+                count += 1
+                rows["ids"].append(rec["id"])
+                rows["sources"].append(rec["source"])
+                rows["ok"].append(False)
+                if not good:
+                    fh.write(dumps_bytes({"status": "rejected", **rec}) + b"\n")
+                    continue
+                out = next(results)
+                removed.update(e["before"].strip()[:200] for e in out.edits
+                               if e["stage"] == "boilerplate" and not e["after"] and e["before"].strip())
+                if isinstance(out, Reject):
+                    fh.write(dumps_bytes(_reject_record(out)) + b"\n")
+                    continue
+                rows["ok"][-1] = True
+                key, hashes = next(feats)
+                fh.write(cleaned_line({"status": "ok", **out.to_json()}) + b"\n")
+                ids.append(out.id)
+                keys.append(key)
+                shingles.append(hashes)
+                lengths.append(len(out.text))
+                dates.append(doc_date(out.meta, pipe.s.dedup.date_fields))
         sig_started = time.thread_time()
         arrays = feature_arrays(ids, keys, shingles, lengths, dates, pipe.s.minhash)
         pipe.stage_seconds["minhash"] += time.thread_time() - sig_started  # the signatures are MinHash work
