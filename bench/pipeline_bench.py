@@ -172,7 +172,8 @@ def profile(corpus: Path, n: int, top: int = 25) -> None:
     from flows.documents import RawDoc, Reject
     from flows.pipeline import Pipeline
 
-    pipe = Pipeline(load_settings())
+    settings = load_settings()
+    pipe = Pipeline(settings)
     warm_up()  # as each worker does before its shards: langdetect's profiles are not per-document cost
     docs = []
     with corpus.open(encoding="utf-8") as fh:
@@ -180,13 +181,12 @@ def profile(corpus: Path, n: int, top: int = 25) -> None:
             rec = json.loads(line)
             docs.append(RawDoc(rec["id"], "bench", "bench", {}, text=rec["text"]))
 
-    def run() -> None:
-        for raw in docs:
-            doc = pipe.prepare(raw)
-            if not isinstance(doc, Reject):
-                doc = pipe.clean(doc, frozenset())
-                if not isinstance(doc, Reject):
-                    pipe.features(doc)
+    def run() -> None:  # stage by stage over batches of run.batch_docs documents, as a worker does
+        step = settings.run.batch_docs
+        for first in range(0, len(docs), step):
+            prepared = [d for d in pipe.prepare_many(docs[first : first + step]) if not isinstance(d, Reject)]
+            cleaned = pipe.clean_many([(d, frozenset()) for d in prepared])
+            pipe.features_many([d for d in cleaned if not isinstance(d, Reject)])
 
     started = time.process_time()
     run()
