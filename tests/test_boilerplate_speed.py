@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaners.boilerplate import _kept_lines, strip_boilerplate
-from cleaners.boilerplate_rules import BoilerplateRules, MatchStats
+from cleaners.boilerplate_rules import BoilerplateRules
 from tests.boilerplate_helpers import load_jsonl, pipe
 
 ARTICLES = Path(__file__).resolve().parent / "data" / "news" / "articles.jsonl"
@@ -79,20 +79,25 @@ def _rule_files() -> list[dict]:
     return [load_rules_file(config_dir() / f) for f in (bp.rules_file, *bp.extra_rules_files)]
 
 
-def test_keyword_scan_skips_only_lines_too_long_for_every_scanned_group():
+def test_document_matching_equals_line_by_line_matching():
+    """``match_lines`` (one keyword pass per document, then only the groups whose keywords a line
+    holds) gives every line the rule the plain per-line ``match`` gives it, on real pages and articles
+    and on lines around the length tiers (digits only in short lines, pitches in long ones)."""
     rules = pipe().rules
-    assert rules.scan_max_chars >= 400  # the long-pitch groups (cookies, newsletters) are scanned per document
+    pages = ["\n".join(ln["text"] for ln in page["lines"]) for page in load_jsonl("l3s-gn1-dev-subset.jsonl")]
+    pages += _articles()[:60]
     pitch = "Sign up for our daily newsletter to get the best stories in your inbox."
-    long_line = pitch + " x" * rules.scan_max_chars
-    lowered = [pitch.lower(), long_line.lower()]
-    full = {id(g): lines for g, lines in rules.candidates(lowered)}
-    short = {id(g): lines for g, lines in rules.candidates(lowered, [len(pitch), len(long_line)])}
-    scanned = [lines for lines in full.values() if lines is not None]
-    assert scanned and all(lines == {0, 1} for lines in scanned)
-    assert all(lines == {0} for lines in short.values() if lines is not None)
-    stats = MatchStats()
-    assert rules.match(long_line, 0.05, stats) is None  # too long for every rule anyway
-    assert len(long_line) > rules.longest
+    pages.append("\n".join([pitch, pitch + " 12 comments" + " x" * 70, "Updated 12:45, 3 May 2024", "12 comments",
+                            pitch + " x" * rules.longest, "Terms of Use | Privacy Policy | Site Map"]))
+    found = 0
+    for page in pages:
+        lines = [ln.strip() for ln in page.split("\n") if ln.strip()]
+        matched, timed_out = rules.match_lines(lines, 0.05)
+        assert not timed_out
+        plain = [rules.match(line, 0.05) for line in lines]
+        assert matched == plain
+        found += sum(r is not None for r in matched)
+    assert found > 100
 
 
 def test_no_line_is_remembered_after_a_timeout():
