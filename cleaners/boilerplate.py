@@ -37,7 +37,14 @@ import xxhash
 from pydantic import Field
 
 from cleaners import boilerplate_topic as topic
-from cleaners.boilerplate_rules import LINE_CACHE_SIZE, BoilerplateRules, MatchStats, Rule, line_starts
+from cleaners.boilerplate_rules import (
+    LINE_CACHE_SIZE,
+    BoilerplateRules,
+    MatchStats,
+    Rule,
+    line_starts,
+    lower_lines,
+)
 from cleaners.edits import StageResult, apply_spans
 from cleaners.line_features import LineFeatures, capitalised_share, content_stems, line_features
 from cleaners.options import Options
@@ -541,10 +548,14 @@ def _outcomes(
     if not missing:
         return out
     texts = [out[k][1] for k in missing]
-    matched, timed_out = rules.match_lines(texts, timeout, stats)
-    for j, (k, text, rule) in enumerate(zip(missing, texts, matched, strict=True)):
+    lowered = lower_lines(texts)
+    matched, timed_out = rules.match_lines(texts, timeout, stats, lowered)
+    for j, (k, text, low, rule) in enumerate(zip(missing, texts, lowered, matched, strict=True)):
         i = out[k][0]
-        known = rule.label if rule is not None else line_features(text, stop, sample)
+        if rule is not None:
+            known: str | LineFeatures = rule.label
+        else:
+            known = line_features(text, stop, sample, low)
         if j not in timed_out:
             if len(memo) >= LINE_CACHE_SIZE:
                 memo.clear()

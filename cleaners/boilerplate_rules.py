@@ -205,11 +205,17 @@ class BoilerplateRules:
         return masks
 
     def match_lines(
-        self, lines: Sequence[str], timeout: float, stats: MatchStats | None = None
+        self,
+        lines: Sequence[str],
+        timeout: float,
+        stats: MatchStats | None = None,
+        lowered: Sequence[str] | None = None,
     ) -> tuple[list[Rule | None], set[int]]:
         """The rule of each stripped, non-empty line (None: no rule), the same as :meth:`match` line by
-        line, and the indices of the lines on which a pattern ran out of time."""
-        lowered = "\n".join(lines).lower().split("\n")  # lower-casing never makes nor takes a newline
+        line, and the indices of the lines on which a pattern ran out of time (``lowered``: the lines
+        lower-cased, if the caller has them: see :func:`lower_lines`)."""
+        if lowered is None:
+            lowered = lower_lines(lines)
         lengths = list(map(len, lines))
         longest = self.longest
         masks = self.keyword_masks(lowered, [n if n <= longest else 0 for n in lengths])
@@ -256,6 +262,12 @@ class BoilerplateRules:
             if rule is not None:
                 return rule
         return None
+
+
+def lower_lines(lines: Sequence[str]) -> list[str]:
+    """Each line lower-cased, in one call: lower-casing never makes nor takes a newline, and its only
+    context rule (Greek final sigma) does not look past one."""
+    return "\n".join(lines).lower().split("\n")
 
 
 def line_starts(lines: Sequence[str]) -> list[int]:

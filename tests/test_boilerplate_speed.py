@@ -111,3 +111,13 @@ def test_no_line_is_remembered_after_a_timeout():
     assert res.info["boilerplate_rule_timeouts"] >= 1
     remembered = {key[0] for key in rules.line_memo}
     assert slow not in remembered and "A short second line." in remembered
+
+
+def test_lower_lines_equals_lowering_each_line():
+    """Lower-casing the joined lines is lower-casing each (final sigma, expanding letters, edges)."""
+    from cleaners.boilerplate_rules import lower_lines
+
+    lines = ["ΟΔΟΣ", "Σ", "ΣΑΣ ΚΑΙ", "İstanbul İİ", "ẞtraße", "plain text", "  ", "ΑΣ\u0301", "x"]
+    assert lower_lines(lines) == [ln.lower() for ln in lines]
+    texts = [ln.strip() for ln in _articles()[7].split("\n") if ln.strip()]
+    assert lower_lines(texts) == [ln.lower() for ln in texts]
