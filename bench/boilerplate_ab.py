@@ -68,11 +68,14 @@ def main() -> None:
     ap.add_argument("other", type=Path, help="root of the other checkout")
     ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--golden", type=Path, default=Path("/tmp/bpspeed-golden/golden.json.gz"))
+    ap.add_argument("--only", choices=["articles", "corpus"], help="time one set only")
     a = ap.parse_args()
     pipe = Pipeline(load_settings())
     other = load_other(a.other)
     bp = pipe.s.boilerplate
-    files = [config_dir() / f for f in (bp.rules_file, *bp.extra_rules_files)]
+    names = (bp.rules_file, *bp.extra_rules_files)
+    # each side with its own rules files (the pattern rewrites and the vetting are part of a change)
+    files = [a.other / "config" / f if (a.other / "config" / f).exists() else config_dir() / f for f in names]
     other_rules = other["cleaners.boilerplate_rules"].BoilerplateRules.from_mapping(*map(load_rules_file, files))
     from cleaners.boilerplate import strip_boilerplate
 
@@ -86,6 +89,8 @@ def main() -> None:
         "2000 corpus docs": [c for c in cases if c[0].startswith("corpus:")][:2000],
     }
     for name, cs in sets.items():
+        if a.only and a.only not in name:
+            continue
         per_3kb = sum(len(c[1]) for c in cs) / 3000
         times: dict[str, list[float]] = {f"{side} {mode}": [] for mode in ("cold", "warm") for side in sides}
         for _ in range(a.rounds):

@@ -121,3 +121,22 @@ def test_lower_lines_equals_lowering_each_line():
     assert lower_lines(lines) == [ln.lower() for ln in lines]
     texts = [ln.strip() for ln in _articles()[7].split("\n") if ln.strip()]
     assert lower_lines(texts) == [ln.lower() for ln in texts]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab Z9_'’-.,|\t»é\u00a0\u2028x")), max_size=40))
+def test_fast_tokens_equal_the_word_pattern(text):
+    from cleaners.line_features import WORD, tokens
+
+    assert tokens(text) == WORD.findall(text)
+    assert tokens(text.encode("ascii", "ignore").decode()) == WORD.findall(text.encode("ascii", "ignore").decode())
+
+
+def test_fast_tokens_on_every_ascii_character():
+    from cleaners.line_features import WORD, tokens
+
+    text = "".join(map(chr, range(128))) + " don't a_b x9 " + "".join(map(chr, range(127, -1, -1)))
+    assert tokens(text) == WORD.findall(text)
+    for ch in map(chr, range(128)):
+        sample = f"ab{ch}cd {ch}ef{ch} 12{ch}"
+        assert tokens(sample) == WORD.findall(sample), repr(ch)
