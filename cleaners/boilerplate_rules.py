@@ -76,7 +76,8 @@ class _Tier:
 
     max_line: int  # stripped lines up to this long (and longer than the previous tier's) are scanned
     automaton: ahocorasick_rs.AhoCorasick | None  # None: no keywords to look for
-    masks: tuple[int, ...]  # per keyword of the automaton: bit i set for group i
+    keywords: tuple[str, ...]
+    masks: tuple[int, ...]  # per keyword: bit i set for group i
 
 
 @dataclass
@@ -174,7 +175,7 @@ class BoilerplateRules:
             # a DFA: ~25% faster than the default NFA on 3 KB documents; a few hundred keywords keep it small
             dfa = ahocorasick_rs.Implementation.DFA
             automaton = ahocorasick_rs.AhoCorasick(keywords, implementation=dfa) if keywords else None
-            tiers.append(_Tier(high, automaton, tuple(masks[k] for k in keywords)))
+            tiers.append(_Tier(high, automaton, tuple(keywords), tuple(masks[k] for k in keywords)))
         return tuple(tiers)
 
     @functools.cached_property
@@ -202,7 +203,13 @@ class BoilerplateRules:
             picked = [lowered[i] for i in members]
             starts = line_starts(picked)
             tier_masks = tier.masks
-            for kw, start, _ in tier.automaton.find_matches_as_indexes("\n".join(picked), overlapping=True):
+            try:
+                found = tier.automaton.find_matches_as_indexes("\n".join(picked), overlapping=True)
+            except UnicodeEncodeError:  # lone surrogates (undecodable input kept as is): line by line
+                for i in members:
+                    masks[i] |= _keyword_mask(lowered[i], tier)
+                continue
+            for kw, start, _ in found:
                 masks[members[bisect.bisect_right(starts, start) - 1]] |= tier_masks[kw]
         return masks
 
@@ -264,6 +271,15 @@ class BoilerplateRules:
             if rule is not None:
                 return rule
         return None
+
+
+def _keyword_mask(lower: str, tier: _Tier) -> int:
+    """The group bits of the tier's keywords in one lower-cased line, by plain substring checks."""
+    mask = 0
+    for kw, bits in zip(tier.keywords, tier.masks, strict=True):
+        if kw in lower:
+            mask |= bits
+    return mask
 
 
 def lower_lines(lines: Sequence[str]) -> list[str]:

@@ -140,3 +140,14 @@ def test_fast_tokens_on_every_ascii_character():
     for ch in map(chr, range(128)):
         sample = f"ab{ch}cd {ch}ef{ch} 12{ch}"
         assert tokens(sample) == WORD.findall(sample), repr(ch)
+
+
+def test_document_matching_with_lone_surrogates():
+    """Undecodable bytes kept as lone surrogates cannot go through the keyword automaton: those lines
+    are checked keyword by keyword, with the same result as line-by-line matching."""
+    rules = pipe().rules
+    lines = ["\ud800 12 comments", "Sign up for our newsletter to get the best stories in your inbox \udcff.", "ok"]
+    matched, timed_out = rules.match_lines(lines, 0.05)
+    assert [r and r.label for r in matched] == [r and r.label for r in (rules.match(ln, 0.05) for ln in lines)]
+    assert matched[1] is not None and matched[1].label == "rule:subscription:newsletter-pitch"
+    assert not timed_out
