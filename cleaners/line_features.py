@@ -7,7 +7,7 @@ stopword density of long lines estimated on their first ``sample_chars`` charact
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # possessive quantifiers: the same tokens as ``\w+(?:['’]\w+)*`` (an apostrophe can never start a word, so
 # giving characters back could not help), without backtracking bookkeeping: ~40% faster
@@ -25,8 +25,11 @@ TRUNCATION = ("...", "…", "...]", "…]", "... more", "… more")
 INNER_SENTENCE_END = re.compile(r"[.!?][\"'”’»)]*\s+\S")  # a cut-off teaser is one sentence
 
 
-@dataclass(slots=True)
-class LineFeatures:
+class LineFeatures(NamedTuple):
+    """A line's signals. A tuple of numbers: once the garbage collector has seen one it stops tracking
+    it, so the stage's memory of tens of thousands of lines costs later collections nothing (a slots
+    dataclass stays tracked: ~5-9% of the stage's time)."""
+
     chars: int
     words: int  # whitespace-separated tokens (estimated from the sample for long lines)
     stop_density: float  # stopwords / words (on the sample)
