@@ -40,6 +40,18 @@ def stress_lines(source: str, max_chars: int) -> list[str]:
     return lines
 
 
+def _slow(group, rule, line: str) -> bool:
+    """Whether one call takes longer than ``MAX_SECONDS`` twice in a row (a pause of the machine once
+    is no evidence)."""
+    for _ in range(2):
+        t0 = time.process_time()
+        with contextlib.suppress(TimeoutError):
+            _run(rule.pattern, group.search, line, 1.0)  # the limit only bounds a failing test
+        if time.process_time() - t0 <= MAX_SECONDS:
+            return False
+    return True
+
+
 def test_vetted_patterns_are_fast_on_stress_and_real_lines():
     rules = pipe().rules
     real = [
@@ -56,10 +68,7 @@ def test_vetted_patterns_are_fast_on_stress_and_real_lines():
         assert rule.pattern is not None
         for line in [*stress_lines(rule.pattern.pattern, group.max_chars), *KNOWN, *real]:
             line = line[: group.max_chars]
-            t0 = time.process_time()
-            with contextlib.suppress(TimeoutError):
-                _run(rule.pattern, group.search, line, 1.0)  # the limit only bounds a failing test
-            if time.process_time() - t0 > MAX_SECONDS:
+            if _slow(group, rule, line):
                 slow.append((rule.name, rule.pattern.pattern[:60], line[:60]))
                 break
     assert not slow, slow
