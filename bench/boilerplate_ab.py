@@ -5,7 +5,9 @@ both loaded in one process and run alternately, so that load on the shared machi
     PYTHONPATH=$PWD /work/venv/bin/python bench/boilerplate_ab.py /tmp/base [--rounds 9]
 
 Uses the inputs stored by ``bench/boilerplate_golden.py record`` (181 articles with their detected
-language; the first 2,000 corpus documents with language and their site's repeated lines). A "cold"
+language; the first 2,000 corpus documents with language and their site's repeated lines; the 621
+L3S-GN1 benchmark pages, 107 mostly short lines each). Each side uses the rules files of its own
+checkout (``<other>/config/...`` when present). A "cold"
 pass starts with empty per-line memories (one fresh process reading these documents once); the
 "warm" pass right after it keeps them (the lines were seen before). Prints CPU µs per 3 KB
 (``time.process_time``): best and median over the rounds.
@@ -68,11 +70,14 @@ def main() -> None:
     ap.add_argument("other", type=Path, help="root of the other checkout")
     ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--golden", type=Path, default=Path("/tmp/bpspeed-golden/golden.json.gz"))
+    ap.add_argument("--only", choices=["articles", "corpus", "L3S"], help="time one set only")
     a = ap.parse_args()
     pipe = Pipeline(load_settings())
     other = load_other(a.other)
     bp = pipe.s.boilerplate
-    files = [config_dir() / f for f in (bp.rules_file, *bp.extra_rules_files)]
+    names = (bp.rules_file, *bp.extra_rules_files)
+    # each side with its own rules files (the pattern rewrites and the vetting are part of a change)
+    files = [a.other / "config" / f if (a.other / "config" / f).exists() else config_dir() / f for f in names]
     other_rules = other["cleaners.boilerplate_rules"].BoilerplateRules.from_mapping(*map(load_rules_file, files))
     from cleaners.boilerplate import strip_boilerplate
 
@@ -84,8 +89,11 @@ def main() -> None:
     sets = {
         "181 articles": [c for c in cases if c[0].startswith("article:")],
         "2000 corpus docs": [c for c in cases if c[0].startswith("corpus:")][:2000],
+        "621 L3S-GN1 pages": [c for c in cases if c[0].startswith("l3s-gn1:")],  # short lines: per-line costs
     }
     for name, cs in sets.items():
+        if a.only and a.only not in name:
+            continue
         per_3kb = sum(len(c[1]) for c in cs) / 3000
         times: dict[str, list[float]] = {f"{side} {mode}": [] for mode in ("cold", "warm") for side in sides}
         for _ in range(a.rounds):

@@ -37,7 +37,14 @@ import xxhash
 from pydantic import Field
 
 from cleaners import boilerplate_topic as topic
-from cleaners.boilerplate_rules import LINE_CACHE_SIZE, BoilerplateRules, MatchStats, Rule, line_starts
+from cleaners.boilerplate_rules import (
+    LINE_CACHE_SIZE,
+    BoilerplateRules,
+    MatchStats,
+    Rule,
+    line_starts,
+    lower_lines,
+)
 from cleaners.edits import StageResult, apply_spans
 from cleaners.line_features import LineFeatures, capitalised_share, content_stems, line_features
 from cleaners.options import Options
@@ -524,10 +531,9 @@ def _outcomes(
     else its features.
 
     Outcomes are remembered per raw line, time limit, stopword list and sample size (lines recur across
-    a site's pages), except when a pattern ran out of time; the document-wide keyword scan
-    (:meth:`BoilerplateRules.candidates`) runs only over the lines not remembered. Keys and rule labels
-    are atomic values the garbage collector need not track (that matters: memory made of containers
-    slowed the stage by a tenth)."""
+    a site's pages), except when a pattern ran out of time; the lines not remembered are matched
+    together (:meth:`BoilerplateRules.match_lines`). Keys and rule labels are atomic values the garbage
+    collector need not track (that matters: memory made of containers slowed the stage by a tenth)."""
     memo: dict[tuple[str, float, int, int], str | LineFeatures] = rules.line_memo
     number = _stoplist_number(stop)
     out: list[tuple[int, str, Any]] = []
@@ -541,25 +547,19 @@ def _outcomes(
             out.append((i, text, known))
     if not missing:
         return out
-    todo = {out[k][0] for k in missing}
-    lowered = [line.lower() if i in todo else "" for i, line in enumerate(lines)]
-    lengths = [0] * len(lines)  # stripped: longer lines than a group allows are not scanned for it
-    for i, text, _ in out:
-        lengths[i] = len(text)
-    groups = rules.candidates(lowered, lengths)
-    longest = rules.longest
-    for k in missing:
-        i, text, _ = out[k]
-        line = lines[i]
-        before = stats.timeouts
-        low = lowered[i].strip()
-        low_ok = low if len(low) == len(text) else None
-        rule = rules.match(text, timeout, stats, groups, i, low_ok) if len(text) <= longest else None
-        known = rule.label if rule is not None else line_features(text, stop, sample, low_ok)
-        if stats.timeouts == before:
+    texts = [out[k][1] for k in missing]
+    lowered = lower_lines(texts)
+    matched, timed_out = rules.match_lines(texts, timeout, stats, lowered)
+    for j, (k, text, low, rule) in enumerate(zip(missing, texts, lowered, matched, strict=True)):
+        i = out[k][0]
+        if rule is not None:
+            known: str | LineFeatures = rule.label
+        else:
+            known = line_features(text, stop, sample, low)
+        if j not in timed_out:
             if len(memo) >= LINE_CACHE_SIZE:
                 memo.clear()
-            memo[(line, timeout, sample, number)] = known
+            memo[(lines[i], timeout, sample, number)] = known
         out[k] = (i, text, known)
     return out
 

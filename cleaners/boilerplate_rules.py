@@ -8,10 +8,19 @@ one-word menu, share and button lines cost one lookup.
 one alternation with a named group per pattern, so a line costs at most one regex call per group, and
 none when it has none of the group's keywords. Search patterns (``search = true``) are tried one by one
 in order, since the first pattern that matches anywhere wins, not the leftmost match (a joined
-alternation measured slower than its members in turn). Every call has a time
-limit; if a joined pattern runs out of time, the group's patterns are tried one by one, each with
-the limit, and a pattern that times out is skipped for that line (counted in :class:`MatchStats`):
-a catastrophic user pattern slows a run down but cannot hang it.
+alternation measured slower than its members in turn).
+
+A document's lines are matched together (:meth:`BoilerplateRules.match_lines`): one Aho-Corasick pass
+over the lower-cased lines finds every ``requires`` keyword of every group at once (``ahocorasick_rs``),
+so each line is tried only against the groups whose keywords it holds; the result is the same as
+trying the groups line by line (:meth:`BoilerplateRules.match`).
+
+Patterns of a file whose ``[defaults]`` say ``vetted = true`` (the shipped rules: checked for
+catastrophic backtracking) run without a time limit, which costs the ``regex`` module ~2 µs per call.
+Every other pattern (the user's files) has the time limit: if a joined pattern runs out of time, the
+group's patterns are tried one by one, each with the limit, and a pattern that times out is skipped for
+that line (counted in :class:`MatchStats`): a catastrophic user pattern slows a run down but cannot
+hang it.
 """
 
 from __future__ import annotations
@@ -24,15 +33,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import ahocorasick_rs
 import regex
 
 FLAGS = regex.IGNORECASE | regex.V1
 _PUNCT = re.compile(r"[\W_]+")
 _EDGE_NUMBER = re.compile(r"^\d+ | \d+$")
 LINE_CACHE_SIZE = 50_000  # lines whose outcome is remembered (then the memory starts afresh)
-LINE_CHECK_MAX_CHARS = (
-    200  # keyword groups for lines up to this long are checked per line, longer ones per document
-)
+SHORT_LINE_CHARS = 200  # lines up to this long are scanned for every group's keywords, longer ones
+# only for the keywords of groups that allow them (digits and short words stay out of the long lines)
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class Rule:
     search: bool = False
     max_chars: int = 0
     requires: tuple[str, ...] = ()
+    vetted: bool = False  # from a vetted rules file: runs without the time limit
 
     @property
     def label(self) -> str:
@@ -57,6 +67,17 @@ class _Group:
     combined: regex.Pattern[str]
     members: tuple[tuple[str, Rule], ...]  # (group name, rule)
     by_name: Mapping[str, Rule]
+    vetted: bool  # every member is vetted: no time limit
+
+
+@dataclass(frozen=True)
+class _Tier:
+    """Keyword search for the lines of one length range: an automaton and each keyword's group bits."""
+
+    max_line: int  # stripped lines up to this long (and longer than the previous tier's) are scanned
+    automaton: ahocorasick_rs.AhoCorasick | None  # None: no keywords to look for
+    keywords: tuple[str, ...]
+    masks: tuple[int, ...]  # per keyword: bit i set for group i
 
 
 @dataclass
@@ -84,7 +105,9 @@ class BoilerplateRules:
         phrases: dict[str, Rule] = {}
         patterns: list[Rule] = []
         for data in datas:
-            default_max = int(data.get("defaults", {}).get("max_chars", 160))
+            defaults = data.get("defaults", {})
+            default_max = int(defaults.get("max_chars", 160))
+            vetted = bool(defaults.get("vetted", False))
             for entry in data.get("phrases", []):
                 rule = Rule(entry["name"], entry.get("category", entry["name"]), None)
                 for phrase in entry["phrases"]:
@@ -100,14 +123,23 @@ class BoilerplateRules:
                 search = bool(entry.get("search", False))
                 max_chars = int(entry.get("max_chars", default_max))
                 requires = tuple(sorted({k.lower() for k in entry.get("requires", [])}))
+                trusted = bool(entry.get("vetted", vetted))  # a rule may opt out of its file's vetting
+                if "" in requires:  # the empty keyword is in every line
+                    requires = ()
                 for pat in entry["patterns"]:
                     try:
                         compiled = regex.compile(pat, FLAGS)
                     except regex.error as exc:
                         raise ValueError(f"boilerplate rule {name!r}: bad pattern {pat!r}: {exc}") from exc
-                    patterns.append(Rule(name, category, compiled, search, max_chars, requires))
+                    patterns.append(Rule(name, category, compiled, search, max_chars, requires, trusted))
         longest = max((len(k) for k in phrases), default=0)
         return cls(phrases, _group(patterns), longest + 24)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_tiers", None)  # the automata do not pickle; rebuilt on first use
+        state.pop("_masked", None)
+        return state
 
     @functools.cached_property
     def longest(self) -> int:
@@ -121,93 +153,139 @@ class BoilerplateRules:
         out.extend(r for g in self.groups for _, r in g.members)
         return tuple(out)
 
-    def candidates(
-        self, lowered: Sequence[str], lengths: Sequence[int] | None = None
-    ) -> list[tuple[_Group, frozenset[int] | None]]:
-        """Per pattern group, the indices of the lines (given lower-cased) that hold one of its
-        keywords (None: the group has none, all lines are tried); groups with no such line are left out.
-        One substring scan of the whole document per keyword, instead of one per line; with
-        ``lengths`` (each line's stripped length) lines too long for every such group are not scanned."""
-        scanned: tuple[str, list[int], bool] | None = None
-        found: dict[str, frozenset[int]] = {}
-        out: list[tuple[_Group, frozenset[int] | None]] = []
-        for group in self.groups:
-            if not _scanned(group):
-                out.append((group, None))  # no keywords, or short lines only: checked line by line
-                continue
-            if scanned is None:
-                scanned = _scan_text(lowered, lengths, self.scan_max_chars)
-            doc, starts, ascii_doc = scanned  # ASCII: keywords with other characters cannot occur
-            hits: set[int] = set()
-            for kw in group.requires:
-                if kw not in found:
-                    absent = (ascii_doc and not kw.isascii()) or kw not in doc
-                    found[kw] = frozenset() if absent else _lines_with(doc, kw, starts)
-                hits |= found[kw]
-            if hits:
-                out.append((group, frozenset(hits)))
-        return out
+    @functools.cached_property
+    def _free(self) -> int:
+        """Group bits of the groups without keywords (tried on every line short enough)."""
+        return sum(1 << i for i, g in enumerate(self.groups) if not g.requires)
 
     @functools.cached_property
-    def scan_max_chars(self) -> int:
-        """The longest line a group checked per document (:meth:`candidates`) may match."""
-        return max((g.max_chars for g in self.groups if _scanned(g)), default=0)
+    def _tiers(self) -> tuple[_Tier, ...]:
+        """Keyword automata: one over the short lines (all groups), one over the longer lines (the
+        groups that allow lines longer than ``SHORT_LINE_CHARS``)."""
+        tiers = []
+        for low, high in ((0, SHORT_LINE_CHARS), (SHORT_LINE_CHARS, self.longest)):
+            if high <= low:
+                continue
+            masks: dict[str, int] = {}
+            for i, g in enumerate(self.groups):
+                if g.max_chars > low:
+                    for kw in g.requires:
+                        masks[kw] = masks.get(kw, 0) | 1 << i
+            keywords = sorted(masks)
+            # a DFA: ~25% faster than the default NFA on 3 KB documents; a few hundred keywords keep it small
+            dfa = ahocorasick_rs.Implementation.DFA
+            automaton = ahocorasick_rs.AhoCorasick(keywords, implementation=dfa) if keywords else None
+            tiers.append(_Tier(high, automaton, tuple(keywords), tuple(masks[k] for k in keywords)))
+        return tuple(tiers)
 
-    def match(
+    @functools.cached_property
+    def _masked(self) -> dict[int, tuple[_Group, ...]]:
+        """Group bits -> those groups in order (filled as masks occur)."""
+        return {}
+
+    def _groups_of(self, mask: int) -> tuple[_Group, ...]:
+        groups = self._masked.get(mask)
+        if groups is None:
+            groups = self._masked[mask] = tuple(g for i, g in enumerate(self.groups) if mask >> i & 1)
+        return groups
+
+    def keyword_masks(self, lowered: Sequence[str], lengths: Sequence[int]) -> list[int]:
+        """Per line (given lower-cased, with its stripped length): the bits of the groups to try on it,
+        those without keywords and those with one of their keywords in the line (a group's length limit
+        is checked by the caller). One Aho-Corasick pass per length tier over the joined lines."""
+        masks = [self._free] * len(lowered)
+        low_bound = 0
+        for tier in self._tiers:
+            members = [i for i, n in enumerate(lengths) if low_bound < n <= tier.max_line]
+            low_bound = tier.max_line
+            if not members or tier.automaton is None:
+                continue
+            picked = [lowered[i] for i in members]
+            starts = line_starts(picked)
+            tier_masks = tier.masks
+            try:
+                found = tier.automaton.find_matches_as_indexes("\n".join(picked), overlapping=True)
+            except UnicodeEncodeError:  # lone surrogates (undecodable input kept as is): line by line
+                for i in members:
+                    masks[i] |= _keyword_mask(lowered[i], tier)
+                continue
+            for kw, start, _ in found:
+                masks[members[bisect.bisect_right(starts, start) - 1]] |= tier_masks[kw]
+        return masks
+
+    def match_lines(
         self,
-        line: str,
+        lines: Sequence[str],
         timeout: float,
         stats: MatchStats | None = None,
-        groups: list[tuple[_Group, frozenset[int] | None]] | None = None,
-        index: int = -1,
-        lower: str | None = None,
-    ) -> Rule | None:
-        """The rule that makes the stripped ``line`` boilerplate: phrases first, then patterns in order.
-        ``groups``: :meth:`candidates` of the document, ``index``: the line's index there (default:
-        every group is tried, keywords checked on the line); ``lower``: the line lower-cased, if known."""
+        lowered: Sequence[str] | None = None,
+    ) -> tuple[list[Rule | None], set[int]]:
+        """The rule of each stripped, non-empty line (None: no rule), the same as :meth:`match` line by
+        line, and the indices of the lines on which a pattern ran out of time (``lowered``: the lines
+        lower-cased, if the caller has them: see :func:`lower_lines`)."""
+        if lowered is None:
+            lowered = lower_lines(lines)
+        lengths = list(map(len, lines))
+        longest = self.longest
+        masks = self.keyword_masks(lowered, [n if n <= longest else 0 for n in lengths])
+        stats = stats if stats is not None else MatchStats()
+        out: list[Rule | None] = []
+        timed_out: set[int] = set()
+        for i, (line, low, n, mask) in enumerate(zip(lines, lowered, lengths, masks, strict=True)):
+            rule = self._phrase(low) if n <= self.phrase_max_chars else None
+            if rule is None and n <= longest:
+                before = stats.timeouts
+                for group in self._groups_of(mask):
+                    if n <= group.max_chars:
+                        rule = _match_group(group, line, timeout, stats)
+                        if rule is not None:
+                            break
+                if stats.timeouts != before:
+                    timed_out.add(i)
+            out.append(rule)
+        return out, timed_out
+
+    def _phrase(self, lower: str) -> Rule | None:
+        key = _PUNCT.sub(" ", lower).strip()
+        rule = self.phrases.get(key)
+        if rule is None and (key[:1].isdigit() or key[-1:].isdigit()):
+            rule = self.phrases.get(_EDGE_NUMBER.sub("", key))
+        return rule
+
+    def match(self, line: str, timeout: float, stats: MatchStats | None = None) -> Rule | None:
+        """The rule that makes the stripped ``line`` boilerplate: phrases first, then patterns in order
+        (each group only if the line holds one of its keywords). The plain per-line definition of what
+        :meth:`match_lines` computes for a whole document."""
         n = len(line)
+        low = line.lower()
         if n <= self.phrase_max_chars:
-            key = _PUNCT.sub(" ", lower if lower is not None else line.lower()).strip()
-            rule = self.phrases.get(key)
-            if rule is None and (key[:1].isdigit() or key[-1:].isdigit()):
-                rule = self.phrases.get(_EDGE_NUMBER.sub("", key))
+            rule = self._phrase(low)
             if rule is not None:
                 return rule
-        if groups is None:
-            groups = [(g, None) for g in self.groups]
-        low = lower
-        for group, lines in groups:
+        for group in self.groups:
             if n > group.max_chars:
                 continue
-            if lines is not None:
-                if index not in lines:
-                    continue
-            elif group.requires:
-                if low is None:
-                    low = line.lower()
-                if not any(map(low.__contains__, group.requires)):
-                    continue
+            if group.requires and not any(map(low.__contains__, group.requires)):
+                continue
             rule = _match_group(group, line, timeout, stats)
             if rule is not None:
                 return rule
         return None
 
 
-def _scanned(group: _Group) -> bool:
-    """Whether the group's keywords are looked for per document (else per line)."""
-    return bool(group.requires) and group.max_chars > LINE_CHECK_MAX_CHARS
+def _keyword_mask(lower: str, tier: _Tier) -> int:
+    """The group bits of the tier's keywords in one lower-cased line, by plain substring checks."""
+    mask = 0
+    for kw, bits in zip(tier.keywords, tier.masks, strict=True):
+        if kw in lower:
+            mask |= bits
+    return mask
 
 
-def _scan_text(
-    lowered: Sequence[str], lengths: Sequence[int] | None, limit: int
-) -> tuple[str, list[int], bool]:
-    """The lines joined by newlines (those longer than ``limit`` left empty, when ``lengths`` is given),
-    where each line starts, and whether the text is ASCII."""
-    if lengths is not None:
-        lowered = [low if n <= limit else "" for low, n in zip(lowered, lengths, strict=True)]
-    starts = line_starts(lowered)
-    doc = "\n".join(lowered)
-    return doc, starts, doc.isascii()
+def lower_lines(lines: Sequence[str]) -> list[str]:
+    """Each line lower-cased, in one call: lower-casing never makes nor takes a newline, and its only
+    context rule (Greek final sigma) does not look past one."""
+    return "\n".join(lines).lower().split("\n")
 
 
 def line_starts(lines: Sequence[str]) -> list[int]:
@@ -215,17 +293,6 @@ def line_starts(lines: Sequence[str]) -> list[int]:
     if not lines:
         return []
     return list(itertools.accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
-
-
-def _lines_with(doc: str, kw: str, starts: list[int]) -> frozenset[int]:
-    hits = set()
-    i = doc.find(kw)
-    while i >= 0:
-        line = bisect.bisect_right(starts, i) - 1
-        hits.add(line)
-        nxt = starts[line + 1] if line + 1 < len(starts) else len(doc)
-        i = doc.find(kw, nxt)
-    return frozenset(hits)
 
 
 def _group(rules: list[Rule]) -> tuple[_Group, ...]:
@@ -236,24 +303,32 @@ def _group(rules: list[Rule]) -> tuple[_Group, ...]:
     for (search, max_chars, requires), members in buckets.items():
         named = tuple((f"_bp{i}", r) for i, r in enumerate(members))
         source = "|".join(f"(?P<{g}>{r.pattern.pattern})" for g, r in named if r.pattern is not None)
-        groups.append(_Group(search, max_chars, requires, regex.compile(source, FLAGS), named, dict(named)))
+        vetted = all(r.vetted for r in members)
+        combined = regex.compile(source, FLAGS)
+        groups.append(_Group(search, max_chars, requires, combined, named, dict(named), vetted))
     return tuple(groups)
 
 
-def _run(pattern: regex.Pattern[str], search: bool, line: str, timeout: float) -> regex.Match[str] | None:
+def _run(
+    pattern: regex.Pattern[str], search: bool, line: str, timeout: float | None
+) -> regex.Match[str] | None:
+    """One pattern on one line; ``timeout`` None: no time limit (vetted patterns)."""
+    if timeout is None:
+        return pattern.search(line) if search else pattern.fullmatch(line)
     return pattern.search(line, timeout=timeout) if search else pattern.fullmatch(line, timeout=timeout)
 
 
 def _match_group(group: _Group, line: str, timeout: float, stats: MatchStats | None) -> Rule | None:
+    limit = None if group.vetted else timeout
     if group.search:
         # The first pattern in order that matches anywhere wins, so search patterns are tried one by one:
         # measured on the benchmark corpus, the joined alternation (IGNORECASE, V1) of the 17 newsletter
         # patterns cost 2.5x the sum of its members on the lines it was tried on, as a mere filter.
-        return _match_each(group, line, timeout, stats)
+        return _match_each(group, line, limit, stats)
     try:
-        m = _run(group.combined, group.search, line, timeout)
+        m = _run(group.combined, group.search, line, limit)
     except TimeoutError:
-        return _match_each(group, line, timeout, stats)
+        return _match_each(group, line, limit, stats)
     if m is None:
         return None
     name = m.lastgroup or ""
@@ -269,7 +344,7 @@ def _match_group(group: _Group, line: str, timeout: float, stats: MatchStats | N
 def _match_each(
     group: _Group,
     line: str,
-    timeout: float,
+    timeout: float | None,
     stats: MatchStats | None,
 ) -> Rule | None:
     for _, rule in group.members:

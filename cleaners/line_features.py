@@ -7,10 +7,17 @@ stopword density of long lines estimated on their first ``sample_chars`` charact
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
-WORD = re.compile(r"\w+(?:['’]\w+)*")
+# possessive quantifiers: the same tokens as ``\w+(?:['’]\w+)*`` (an apostrophe can never start a word, so
+# giving characters back could not help), without backtracking bookkeeping: ~40% faster
+WORD = re.compile(r"\w++(?:['’]\w++)*+")
 MENU_CHARS = ("|", "»", "›", "•", "·", "▸", "►", "«")  # "|" the only ASCII one (see _menu_tokens)
+_MENU = re.compile("[" + "".join(MENU_CHARS) + "]")
+# ASCII text without apostrophes and underscores: the word pattern's tokens are the runs of letters and
+# digits, so mapping every other character to a space (str.translate: a table lookup per character for
+# ASCII text) and splitting gives them ~2x faster than the regex engine
+_ASCII_NON_WORD = {c: " " for c in range(128) if not chr(c).isalnum()}
 MENU_MAX_CHARS = 400  # separators are counted on lines up to this long (menus are not paragraphs)
 CLOSERS = "'\"”’»)]*"
 SENTENCE_ENDS = frozenset(".!?…。！？")
@@ -18,8 +25,11 @@ TRUNCATION = ("...", "…", "...]", "…]", "... more", "… more")
 INNER_SENTENCE_END = re.compile(r"[.!?][\"'”’»)]*\s+\S")  # a cut-off teaser is one sentence
 
 
-@dataclass(slots=True)
-class LineFeatures:
+class LineFeatures(NamedTuple):
+    """A line's signals. A tuple of numbers: once the garbage collector has seen one it stops tracking
+    it, so the stage's memory of tens of thousands of lines costs later collections nothing (a slots
+    dataclass stays tracked: ~5-9% of the stage's time)."""
+
     chars: int
     words: int  # whitespace-separated tokens (estimated from the sample for long lines)
     stop_density: float  # stopwords / words (on the sample)
@@ -35,9 +45,9 @@ def line_features(
     (``lower``: the line lower-cased, if the caller has it)."""
     n = len(line)
     low = lower if lower is not None else line.lower()
-    tokens = WORD.findall(low if n <= sample_chars else low[:sample_chars])
-    k = len(tokens)
-    stops = sum(map(stop.__contains__, tokens)) if stop else 0
+    toks = tokens(low if n <= sample_chars else low[:sample_chars])
+    k = len(toks)
+    stops = sum(map(stop.__contains__, toks)) if stop else 0
     words = k if n <= sample_chars else max(k, round(k * n / sample_chars))
     tail = line.rstrip(CLOSERS)
     return LineFeatures(
@@ -50,10 +60,17 @@ def line_features(
     )
 
 
+def tokens(text: str) -> list[str]:
+    """``WORD.findall(text)``, faster for ASCII text without apostrophes and underscores."""
+    if text.isascii() and "'" not in text and "_" not in text:
+        return text.translate(_ASCII_NON_WORD).split()
+    return WORD.findall(text)
+
+
 def _menu_tokens(line: str) -> int:
     if line.isascii():  # "|" is the only ASCII separator
         return line.count("|")
-    return sum(map(line.count, MENU_CHARS))
+    return len(_MENU.findall(line))
 
 
 def capitalised_share(line: str) -> float:
@@ -65,5 +82,5 @@ def capitalised_share(line: str) -> float:
 def content_stems(line: str, stop: frozenset[str], prefix: int) -> set[str]:
     """Content words (not stopwords, at least 3 characters, not numbers) cut to ``prefix`` characters."""
     return {
-        t[:prefix] for t in WORD.findall(line.lower()) if len(t) >= 3 and t not in stop and not t.isdigit()
+        t[:prefix] for t in tokens(line.lower()) if len(t) >= 3 and t not in stop and not t.isdigit()
     }

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaners.boilerplate import _kept_lines, strip_boilerplate
-from cleaners.boilerplate_rules import BoilerplateRules, MatchStats
+from cleaners.boilerplate_rules import BoilerplateRules
 from tests.boilerplate_helpers import load_jsonl, pipe
 
 ARTICLES = Path(__file__).resolve().parent / "data" / "news" / "articles.jsonl"
@@ -79,20 +79,25 @@ def _rule_files() -> list[dict]:
     return [load_rules_file(config_dir() / f) for f in (bp.rules_file, *bp.extra_rules_files)]
 
 
-def test_keyword_scan_skips_only_lines_too_long_for_every_scanned_group():
+def test_document_matching_equals_line_by_line_matching():
+    """``match_lines`` (one keyword pass per document, then only the groups whose keywords a line
+    holds) gives every line the rule the plain per-line ``match`` gives it, on real pages and articles
+    and on lines around the length tiers (digits only in short lines, pitches in long ones)."""
     rules = pipe().rules
-    assert rules.scan_max_chars >= 400  # the long-pitch groups (cookies, newsletters) are scanned per document
+    pages = ["\n".join(ln["text"] for ln in page["lines"]) for page in load_jsonl("l3s-gn1-dev-subset.jsonl")]
+    pages += _articles()[:60]
     pitch = "Sign up for our daily newsletter to get the best stories in your inbox."
-    long_line = pitch + " x" * rules.scan_max_chars
-    lowered = [pitch.lower(), long_line.lower()]
-    full = {id(g): lines for g, lines in rules.candidates(lowered)}
-    short = {id(g): lines for g, lines in rules.candidates(lowered, [len(pitch), len(long_line)])}
-    scanned = [lines for lines in full.values() if lines is not None]
-    assert scanned and all(lines == {0, 1} for lines in scanned)
-    assert all(lines == {0} for lines in short.values() if lines is not None)
-    stats = MatchStats()
-    assert rules.match(long_line, 0.05, stats) is None  # too long for every rule anyway
-    assert len(long_line) > rules.longest
+    pages.append("\n".join([pitch, pitch + " 12 comments" + " x" * 70, "Updated 12:45, 3 May 2024", "12 comments",
+                            pitch + " x" * rules.longest, "Terms of Use | Privacy Policy | Site Map"]))
+    found = 0
+    for page in pages:
+        lines = [ln.strip() for ln in page.split("\n") if ln.strip()]
+        matched, timed_out = rules.match_lines(lines, 0.05)
+        assert not timed_out
+        plain = [rules.match(line, 0.05) for line in lines]
+        assert matched == plain
+        found += sum(r is not None for r in matched)
+    assert found > 100
 
 
 def test_no_line_is_remembered_after_a_timeout():
@@ -106,3 +111,43 @@ def test_no_line_is_remembered_after_a_timeout():
     assert res.info["boilerplate_rule_timeouts"] >= 1
     remembered = {key[0] for key in rules.line_memo}
     assert slow not in remembered and "A short second line." in remembered
+
+
+def test_lower_lines_equals_lowering_each_line():
+    """Lower-casing the joined lines is lower-casing each (final sigma, expanding letters, edges)."""
+    from cleaners.boilerplate_rules import lower_lines
+
+    lines = ["ΟΔΟΣ", "Σ", "ΣΑΣ ΚΑΙ", "İstanbul İİ", "ẞtraße", "plain text", "  ", "ΑΣ\u0301", "x"]
+    assert lower_lines(lines) == [ln.lower() for ln in lines]
+    texts = [ln.strip() for ln in _articles()[7].split("\n") if ln.strip()]
+    assert lower_lines(texts) == [ln.lower() for ln in texts]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab Z9_'’-.,|\t»é\u00a0\u2028x")), max_size=40))
+def test_fast_tokens_equal_the_word_pattern(text):
+    from cleaners.line_features import WORD, tokens
+
+    assert tokens(text) == WORD.findall(text)
+    assert tokens(text.encode("ascii", "ignore").decode()) == WORD.findall(text.encode("ascii", "ignore").decode())
+
+
+def test_fast_tokens_on_every_ascii_character():
+    from cleaners.line_features import WORD, tokens
+
+    text = "".join(map(chr, range(128))) + " don't a_b x9 " + "".join(map(chr, range(127, -1, -1)))
+    assert tokens(text) == WORD.findall(text)
+    for ch in map(chr, range(128)):
+        sample = f"ab{ch}cd {ch}ef{ch} 12{ch}"
+        assert tokens(sample) == WORD.findall(sample), repr(ch)
+
+
+def test_document_matching_with_lone_surrogates():
+    """Undecodable bytes kept as lone surrogates cannot go through the keyword automaton: those lines
+    are checked keyword by keyword, with the same result as line-by-line matching."""
+    rules = pipe().rules
+    lines = ["\ud800 12 comments", "Sign up for our newsletter to get the best stories in your inbox \udcff.", "ok"]
+    matched, timed_out = rules.match_lines(lines, 0.05)
+    assert [r and r.label for r in matched] == [r and r.label for r in (rules.match(ln, 0.05) for ln in lines)]
+    assert matched[1] is not None and matched[1].label == "rule:subscription:newsletter-pitch"
+    assert not timed_out
