@@ -53,7 +53,10 @@ def line_features(
 def _menu_tokens(line: str) -> int:
     if line.isascii():  # "|" is the only ASCII separator
         return line.count("|")
-    return sum(map(line.count, MENU_CHARS))
+    n = sum(map(line.count, MENU_CHARS))
+    # «quoted» and ‹quoted› words (de, fr, ru quotation marks) are no separators: each pair counts 0
+    quotes = 2 * min(line.count("«"), line.count("»")) + 2 * min(line.count("‹"), line.count("›"))
+    return max(n - quotes, 0)
 
 
 def capitalised_share(line: str) -> float:
