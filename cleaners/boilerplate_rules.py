@@ -4,6 +4,10 @@
 punctuation and symbols made one space, a leading or trailing number ignored), so the many
 one-word menu, share and button lines cost one lookup.
 
+``[[prefixes]]`` entries are lead phrases followed by a separator and anything ("Read more: <headline>",
+"Lire aussi | ...", "Home > Politics", "EFE | Zaragoza", "Tags: ..."): the line's lead, up to the first
+separator, is normalised like a phrase and looked up in a dict (one stdlib match per line, no keywords).
+
 ``[[rule]]`` whole-line patterns of the same length limit and ``requires`` keywords are joined into
 one alternation with a named group per pattern, so a line costs at most one regex call per group, and
 none when it has none of the group's keywords. Search patterns (``search = true``) are tried one by one
@@ -29,6 +33,10 @@ import regex
 FLAGS = regex.IGNORECASE | regex.V1
 _PUNCT = re.compile(r"[\W_]+")
 _EDGE_NUMBER = re.compile(r"^\d+ | \d+$")
+# a lead of up to 40 characters, a separator, then text: the lead is looked up among [[prefixes]]
+_LEAD = re.compile(r"\W{0,3}([^:|»›>/–—]{1,40}?)\s*([:|»›>/–—]|\s-\s|\.\.\.)\s*\S")
+PREFIX_SEPARATORS = ":|»›>/–—-."
+PREFIX_MAX_CHARS = 200  # longer lines are no lead-and-link lines
 LINE_CACHE_SIZE = 50_000  # lines whose outcome is remembered (then the memory starts afresh)
 LINE_CHECK_MAX_CHARS = (
     200  # keyword groups for lines up to this long are checked per line, longer ones per document
@@ -74,6 +82,8 @@ class BoilerplateRules:
     phrases: Mapping[str, Rule]
     groups: tuple[_Group, ...]
     phrase_max_chars: int
+    # lead phrase (normalised) -> (rule, the separators it may be followed by)
+    prefixes: Mapping[str, tuple[Rule, str]] = field(default_factory=dict)
     # the stage's whole per-line outcome (its rule's label, or its features for a stopword list), see
     # cleaners.boilerplate._outcomes; kept here because it lives as long as the rules
     line_memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
@@ -82,6 +92,7 @@ class BoilerplateRules:
     def from_mapping(cls, *datas: Mapping[str, Any]) -> BoilerplateRules:
         """Build from parsed rules files (later files add to earlier ones; a phrase keeps its first rule)."""
         phrases: dict[str, Rule] = {}
+        prefixes: dict[str, tuple[Rule, str]] = {}
         patterns: list[Rule] = []
         for data in datas:
             default_max = int(data.get("defaults", {}).get("max_chars", 160))
@@ -94,6 +105,14 @@ class BoilerplateRules:
                             f"boilerplate phrases {rule.name!r}: {phrase!r} is empty once normalised"
                         )
                     phrases.setdefault(key, rule)  # "": lines of punctuation and symbols only
+            for entry in data.get("prefixes", []):
+                rule = Rule(entry["name"], entry.get("category", entry["name"]), None)
+                seps = str(entry.get("separators", PREFIX_SEPARATORS))
+                for phrase in entry["phrases"]:
+                    key = normalise_phrase(phrase)
+                    if not key:
+                        raise ValueError(f"boilerplate prefixes {rule.name!r}: {phrase!r} is empty once normalised")
+                    prefixes.setdefault(key, (rule, seps))
             for entry in data.get("rule", []):
                 name = entry["name"]
                 category = entry.get("category", name)
@@ -107,7 +126,7 @@ class BoilerplateRules:
                         raise ValueError(f"boilerplate rule {name!r}: bad pattern {pat!r}: {exc}") from exc
                     patterns.append(Rule(name, category, compiled, search, max_chars, requires))
         longest = max((len(k) for k in phrases), default=0)
-        return cls(phrases, _group(patterns), longest + 24)
+        return cls(phrases, _group(patterns), longest + 24, prefixes)
 
     @functools.cached_property
     def longest(self) -> int:
@@ -116,7 +135,7 @@ class BoilerplateRules:
 
     @property
     def rules(self) -> tuple[Rule, ...]:
-        seen = {id(r): r for r in self.phrases.values()}
+        seen = {id(r): r for r in [*self.phrases.values(), *(r for r, _ in self.prefixes.values())]}
         out = list(seen.values())
         out.extend(r for g in self.groups for _, r in g.members)
         return tuple(out)
@@ -173,6 +192,12 @@ class BoilerplateRules:
                 rule = self.phrases.get(_EDGE_NUMBER.sub("", key))
             if rule is not None:
                 return rule
+        if self.prefixes and n <= PREFIX_MAX_CHARS:
+            m = _LEAD.match(lower if lower is not None else line.lower())
+            if m is not None:
+                found = self.prefixes.get(_PUNCT.sub(" ", m.group(1)).strip())
+                if found is not None and m.group(2).strip()[:1] in found[1]:
+                    return found[0]
         if groups is None:
             groups = [(g, None) for g in self.groups]
         low = lower
