@@ -4,9 +4,10 @@
 punctuation and symbols made one space, a leading or trailing number ignored), so the many
 one-word menu, share and button lines cost one lookup.
 
-``[[prefixes]]`` entries are lead phrases followed by a separator and anything ("Read more: <headline>",
-"Lire aussi | ...", "Home > Politics", "EFE | Zaragoza", "Tags: ..."): the line's lead, up to the first
-separator, is normalised like a phrase and looked up in a dict (one stdlib match per line, no keywords).
+``[[prefixes]]`` entries are lead phrases followed by a separator (one of ``:|»›>/–—``) and anything
+("Read more: <headline>", "Lire aussi | ...", "Home > Politics", "EFE | Zaragoza", "Tags: ..."): the line's
+lead, up to the first separator, is normalised like a phrase and looked up in a dict (one stdlib match per
+line, no keywords).
 
 ``[[rule]]`` whole-line patterns of the same length limit and ``requires`` keywords are joined into
 one alternation with a named group per pattern, so a line costs at most one regex call per group, and
@@ -34,8 +35,9 @@ FLAGS = regex.IGNORECASE | regex.V1
 _PUNCT = re.compile(r"[\W_]+")
 _EDGE_NUMBER = re.compile(r"^\d+ | \d+$")
 # a lead of up to 40 characters, a separator, then text: the lead is looked up among [[prefixes]]
-_LEAD = re.compile(r"\W{0,3}([^:|»›>/–—]{1,40}?)\s*([:|»›>/–—]|\s-\s|\.\.\.)\s*\S")
-PREFIX_SEPARATORS = ":|»›>/–—-."
+# (greedy: a line without a separator in its first 40 characters fails at once)
+_LEAD = re.compile(r"\W{0,3}([^:|»›>/–—]{1,40})([:|»›>/–—])\s*\S")
+PREFIX_SEPARATORS = ":|»›>/–—"
 PREFIX_MAX_CHARS = 200  # longer lines are no lead-and-link lines
 LINE_CACHE_SIZE = 50_000  # lines whose outcome is remembered (then the memory starts afresh)
 LINE_CHECK_MAX_CHARS = (
@@ -196,7 +198,7 @@ class BoilerplateRules:
             m = _LEAD.match(lower if lower is not None else line.lower())
             if m is not None:
                 found = self.prefixes.get(_PUNCT.sub(" ", m.group(1)).strip())
-                if found is not None and m.group(2).strip()[:1] in found[1]:
+                if found is not None and m.group(2) in found[1]:
                     return found[0]
         if groups is None:
             groups = [(g, None) for g in self.groups]

@@ -43,7 +43,7 @@ BOILERPLATE = {
     ],
     "subscription": [
         "You have read 3 of your 5 free articles this month. Subscribe now for unlimited access.",
-        "Meld je aan voor onze nieuwsbrief en ontvang elke ochtend het belangrijkste nieuws.",
+        "Meld je aan voor onze nieuwsbrief",
         "Get Metro Headlines in your inbox",
         "Thank you for subscribing.",
         "Scarica l'app e ricevi le notizie in tempo reale.",
