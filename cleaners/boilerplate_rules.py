@@ -35,8 +35,8 @@ FLAGS = regex.IGNORECASE | regex.V1
 _PUNCT = re.compile(r"[\W_]+")
 _EDGE_NUMBER = re.compile(r"^\d+ | \d+$")
 # a lead of up to 40 characters, a separator, then text: the lead is looked up among [[prefixes]]
-# (greedy: a line without a separator in its first 40 characters fails at once)
-_LEAD = re.compile(r"\W{0,3}([^:|»›>/–—]{1,40})([:|»›>/–—])\s*\S")
+# (possessive: a line without a separator in its first 40 characters fails without backtracking)
+_LEAD = re.compile(r"\W{0,3}+([^:|»›>/–—]{1,40}+)([:|»›>/–—])\s*+\S")
 PREFIX_SEPARATORS = ":|»›>/–—"
 PREFIX_MAX_CHARS = 200  # longer lines are no lead-and-link lines
 LINE_CACHE_SIZE = 50_000  # lines whose outcome is remembered (then the memory starts afresh)
