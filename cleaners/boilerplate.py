@@ -114,6 +114,8 @@ class BoilerplateOptions(Options):
     subheads: bool  # also rescue title-like lines inside the article right before a good line
     title_min_shared: int = Field(ge=1)  # content words a title shares with the article body ...
     title_min_share: float = Field(ge=0, le=1)  # ... and as a share of its own content words
+    # content words of titles are words not among this many most frequent stopwords (0: the whole list)
+    title_stopwords: int = Field(ge=0)
     stem_chars: int = Field(ge=3)  # content words are compared on this many leading characters
     title_body_chars: int = Field(ge=1)  # the article's first characters whose words titles are compared with
     wrap_min_lines: int = Field(ge=1)  # hard-wrapped text is recognised with at least this many lines ...
@@ -376,7 +378,7 @@ def _keep_titles(
             continue
         shared = sum(_starts_word(body, s) for s in stems)
         if shared >= o.title_min_shared and shared >= o.title_min_share * len(stems):
-            it.cls, it.why = GOOD, ""
+            it.cls, it.why, it.hard = GOOD, "", False
 
 
 def _title_window(items: list[_Line], first: int, o: BoilerplateOptions) -> list[_Line]:
@@ -475,7 +477,7 @@ def classify_lines(
         for j, it in enumerate(items):
             if it.cls == GOOD and j not in inside:
                 it.cls, it.why = BAD, "classifier:outside-main"
-        _keep_titles(items, kept[0][0], kept[-1][1], stop, o)
+        _keep_titles(items, kept[0][0], kept[-1][1], stopwords.core(stop, o.title_stopwords), o)
     if hard + repeated_hits < o.min_hard_lines:
         # no page furniture: trust only hard evidence
         return {it.index: it.why for it in items if it.hard and it.why != LINK_LIST}

@@ -4,6 +4,11 @@
 punctuation and symbols made one space, a leading or trailing number ignored), so the many
 one-word menu, share and button lines cost one lookup.
 
+``[[prefixes]]`` entries are lead phrases followed by a separator (one of ``:|»›>/–—``) and anything
+("Read more: <headline>", "Lire aussi | ...", "Home > Politics", "EFE | Zaragoza", "Tags: ..."): the line's
+lead, up to the first separator, is normalised like a phrase and looked up in a dict (one stdlib match per
+line, no keywords).
+
 ``[[rule]]`` whole-line patterns of the same length limit and ``requires`` keywords are joined into
 one alternation with a named group per pattern, so a line costs at most one regex call per group, and
 none when it has none of the group's keywords. Search patterns (``search = true``) are tried one by one
@@ -39,6 +44,11 @@ import regex
 FLAGS = regex.IGNORECASE | regex.V1
 _PUNCT = re.compile(r"[\W_]+")
 _EDGE_NUMBER = re.compile(r"^\d+ | \d+$")
+# a lead of up to 40 characters, a separator, then text: the lead is looked up among [[prefixes]]
+# (possessive: a line without a separator in its first 40 characters fails without backtracking)
+_LEAD = re.compile(r"\W{0,3}+([^:|»›>/–—]{1,40}+)([:|»›>/–—])\s*+\S")
+PREFIX_SEPARATORS = ":|»›>/–—"
+PREFIX_MAX_CHARS = 200  # longer lines are no lead-and-link lines
 LINE_CACHE_SIZE = 50_000  # lines whose outcome is remembered (then the memory starts afresh)
 SHORT_LINE_CHARS = 200  # lines up to this long are scanned for every group's keywords, longer ones
 # only for the keywords of groups that allow them (digits and short words stay out of the long lines)
@@ -95,6 +105,8 @@ class BoilerplateRules:
     phrases: Mapping[str, Rule]
     groups: tuple[_Group, ...]
     phrase_max_chars: int
+    # lead phrase (normalised) -> (rule, the separators it may be followed by)
+    prefixes: Mapping[str, tuple[Rule, str]] = field(default_factory=dict)
     # the stage's whole per-line outcome (its rule's label, or its features for a stopword list), see
     # cleaners.boilerplate._outcomes; kept here because it lives as long as the rules
     line_memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
@@ -103,6 +115,7 @@ class BoilerplateRules:
     def from_mapping(cls, *datas: Mapping[str, Any]) -> BoilerplateRules:
         """Build from parsed rules files (later files add to earlier ones; a phrase keeps its first rule)."""
         phrases: dict[str, Rule] = {}
+        prefixes: dict[str, tuple[Rule, str]] = {}
         patterns: list[Rule] = []
         for data in datas:
             defaults = data.get("defaults", {})
@@ -117,6 +130,14 @@ class BoilerplateRules:
                             f"boilerplate phrases {rule.name!r}: {phrase!r} is empty once normalised"
                         )
                     phrases.setdefault(key, rule)  # "": lines of punctuation and symbols only
+            for entry in data.get("prefixes", []):
+                rule = Rule(entry["name"], entry.get("category", entry["name"]), None)
+                seps = str(entry.get("separators", PREFIX_SEPARATORS))
+                for phrase in entry["phrases"]:
+                    key = normalise_phrase(phrase)
+                    if not key:
+                        raise ValueError(f"boilerplate prefixes {rule.name!r}: {phrase!r} is empty once normalised")
+                    prefixes.setdefault(key, (rule, seps))
             for entry in data.get("rule", []):
                 name = entry["name"]
                 category = entry.get("category", name)
@@ -133,7 +154,7 @@ class BoilerplateRules:
                         raise ValueError(f"boilerplate rule {name!r}: bad pattern {pat!r}: {exc}") from exc
                     patterns.append(Rule(name, category, compiled, search, max_chars, requires, trusted))
         longest = max((len(k) for k in phrases), default=0)
-        return cls(phrases, _group(patterns), longest + 24)
+        return cls(phrases, _group(patterns), longest + 24, prefixes)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -143,12 +164,13 @@ class BoilerplateRules:
 
     @functools.cached_property
     def longest(self) -> int:
-        """Lines longer than this match no rule (phrases and every group have a length limit)."""
-        return max([self.phrase_max_chars, *(g.max_chars for g in self.groups)])
+        """Lines longer than this match no rule (phrases, prefixes and every group have a length limit)."""
+        prefix_max = PREFIX_MAX_CHARS if self.prefixes else 0
+        return max([self.phrase_max_chars, prefix_max, *(g.max_chars for g in self.groups)])
 
     @property
     def rules(self) -> tuple[Rule, ...]:
-        seen = {id(r): r for r in self.phrases.values()}
+        seen = {id(r): r for r in [*self.phrases.values(), *(r for r, _ in self.prefixes.values())]}
         out = list(seen.values())
         out.extend(r for g in self.groups for _, r in g.members)
         return tuple(out)
@@ -233,6 +255,8 @@ class BoilerplateRules:
         timed_out: set[int] = set()
         for i, (line, low, n, mask) in enumerate(zip(lines, lowered, lengths, masks, strict=True)):
             rule = self._phrase(low) if n <= self.phrase_max_chars else None
+            if rule is None and n <= PREFIX_MAX_CHARS:
+                rule = self._prefix(low)
             if rule is None and n <= longest:
                 before = stats.timeouts
                 for group in self._groups_of(mask):
@@ -252,6 +276,16 @@ class BoilerplateRules:
             rule = self.phrases.get(_EDGE_NUMBER.sub("", key))
         return rule
 
+    def _prefix(self, lower: str) -> Rule | None:
+        """The [[prefixes]] rule of a lead-and-separator line (``Read more: …``), if any."""
+        if not self.prefixes:
+            return None
+        m = _LEAD.match(lower)
+        if m is None:
+            return None
+        found = self.prefixes.get(_PUNCT.sub(" ", m.group(1)).strip())
+        return found[0] if found is not None and m.group(2) in found[1] else None
+
     def match(self, line: str, timeout: float, stats: MatchStats | None = None) -> Rule | None:
         """The rule that makes the stripped ``line`` boilerplate: phrases first, then patterns in order
         (each group only if the line holds one of its keywords). The plain per-line definition of what
@@ -260,6 +294,10 @@ class BoilerplateRules:
         low = line.lower()
         if n <= self.phrase_max_chars:
             rule = self._phrase(low)
+            if rule is not None:
+                return rule
+        if n <= PREFIX_MAX_CHARS:
+            rule = self._prefix(low)
             if rule is not None:
                 return rule
         for group in self.groups:

@@ -70,7 +70,10 @@ def tokens(text: str) -> list[str]:
 def _menu_tokens(line: str) -> int:
     if line.isascii():  # "|" is the only ASCII separator
         return line.count("|")
-    return len(_MENU.findall(line))
+    n = len(_MENU.findall(line))
+    # «quoted» and ‹quoted› words (de, fr, ru quotation marks) are no separators: each pair counts 0
+    quotes = 2 * min(line.count("«"), line.count("»")) + 2 * min(line.count("‹"), line.count("›"))
+    return max(n - quotes, 0)
 
 
 def capitalised_share(line: str) -> float:
