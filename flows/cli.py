@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -117,10 +118,16 @@ def clean(inputs: tuple[str, ...], out: Path, config: tuple[str, ...], sets: tup
     from flows.prefect_env import configure
 
     configure(verbose)
-    from flows import prefect_server, reaper
+    from flows import prefect_server, reaper, workers
 
-    watchdog = reaper.start()  # first: after a kill -9 it also ends the API server started next
-    api_server = prefect_server.start()  # boots while Prefect is imported (needs PREFECT_API_URL first)
+    # the pool first: forked while this process has one thread and no Prefect (flows/workers.py)
+    pool = None if dask_address else workers.fork_pool(settings.run.workers or os.cpu_count() or 1)
+    watchdog = reaper.start()  # after a kill -9 it ends the pool (and a server subprocess)
+    if settings.run.api_server == "thread":
+        api_server: prefect_server.LocalServer | prefect_server.ThreadServer | None = (
+            prefect_server.start_in_process())
+    else:
+        api_server = prefect_server.start()  # boots while Prefect is imported (needs PREFECT_API_URL first)
     from flows.flow import run_local
     from flows.inputs import InputError
 
@@ -128,7 +135,7 @@ def clean(inputs: tuple[str, ...], out: Path, config: tuple[str, ...], sets: tup
     try:
         with _Progress(settings.run.progress and not no_progress) as progress:
             report = run_local(list(inputs), out, settings, progress, dask_address=dask_address,
-                               api_server=api_server, watchdog=watchdog)
+                               api_server=api_server, watchdog=watchdog, pool=pool)
     except InputError as exc:
         raise click.UsageError(str(exc)) from exc
     except DedupIndexError as exc:

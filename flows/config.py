@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -32,6 +32,7 @@ class RunOptions(_Section):
     shard_size: int = Field(ge=1)
     progress: bool
     keep_work_dir: bool
+    api_server: Literal["thread", "subprocess"]
 
 
 class InputOptions(_Section):

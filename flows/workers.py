@@ -1,0 +1,88 @@
+"""The local process pool of a run, and what keeps its workers small.
+
+:func:`fork_pool` forks the workers straight from the CLI, before Prefect is imported and before any
+thread exists, so no forkserver process (~54 MB RSS) and no resource tracker (~13 MB) run beside
+them, and the workers share the CLI's already-imported modules copy-on-write (``gc.freeze`` first:
+the collector then never writes to those objects' headers, which would copy their pages). Where a
+thread already runs (Prefect imported: ``textwash serve``, tests), :func:`forkserver_pool` is used.
+
+:func:`call` runs a shard step in a worker and then hands freed heap back to the system
+(``malloc_trim``): a worker's peak otherwise stays its resident size for the rest of the run.
+``release=True`` first drops the cleaning caches (pipelines with their line memories), for steps
+that run after every shard was cleaned (dedup, which needs the room for the run's features).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import multiprocessing
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+from typing import Any
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn: Callable[[int], int] = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        return None
+    return fn
+
+
+def trim() -> None:
+    """Return free heap pages to the system (glibc ``malloc_trim(0)``; a no-op elsewhere)."""
+    fn = _malloc_trim()
+    if fn is not None:
+        fn(0)
+
+
+def release_caches() -> None:
+    """Drop the per-process cleaning state (pipelines, their rules' line memories) and collect."""
+    from flows.pipeline import pipeline_for
+
+    pipeline_for.cache_clear()
+    gc.collect()
+
+
+def call(fn: Callable[..., dict[str, Any]], *args: Any, release: bool = False) -> dict[str, Any]:
+    """Run one step in a worker; then trim the heap (see the module docstring)."""
+    if release:
+        release_caches()
+        trim()
+    try:
+        return fn(*args)
+    finally:
+        trim()
+
+
+def forkserver_pool(workers: int) -> ProcessPoolExecutor:
+    """Workers forked by a forkserver that preloaded the shard steps (safe whatever threads run here)."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["flows.stages"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+
+def fork_pool(workers: int) -> ProcessPoolExecutor:
+    """``workers`` processes forked from this one now, or a forkserver pool if that is not safe.
+
+    Forking is safe only while this process runs a single thread (a forked child gets no other
+    thread, but may inherit a lock one of them held): call it before Prefect is imported.
+    """
+    if threading.active_count() > 1 or not hasattr(gc, "freeze") or sys.platform != "linux":
+        return forkserver_pool(workers)
+    import flows.stages  # noqa: F401  (loaded once here, shared by the workers)
+
+    gc.collect()
+    gc.freeze()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    # with "fork" the executor forks all its workers at the first submit, before it starts its thread
+    pool.submit(int).result()
+    return pool
