@@ -25,7 +25,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from prefect import flow, get_run_logger, task
 from prefect.futures import as_completed
@@ -198,13 +198,14 @@ def work_root_for(inputs: list[str], out: Path, settings: Settings) -> Path:
 def run_local(inputs: list[str], out: Path, settings: Settings,
               progress: Callable[[str, int], None] | None = None,
               dask_address: str | None = None, api_server: LocalServer | ThreadServer | None = None,
-              watchdog: Reaper | None = None, pool: ProcessPoolExecutor | None = None) -> dict[str, Any]:
+              watchdog: Reaper | Literal[False] | None = None,
+              pool: ProcessPoolExecutor | None = None) -> dict[str, Any]:
     """Run :func:`clean_flow` with a local process pool of ``run.workers`` processes, or on a Dask cluster.
 
     ``api_server`` (from :mod:`flows.prefect_server`) is awaited once the workers are warming up and
-    stopped at the end; ``watchdog`` is a running :mod:`flows.reaper` (else one is started); ``pool``
-    is a pool of ``run.workers`` processes already forked (:func:`flows.workers.fork_pool`, else a
-    forkserver pool is made here). The run shuts all three down.
+    stopped at the end; ``watchdog`` is a running :mod:`flows.reaper` (None: one is started here;
+    False: none is needed); ``pool`` is a pool of ``run.workers`` processes already started and warming
+    up (:func:`flows.workers.fork_pool`, else a forkserver pool is made here). The run shuts all three down.
     """
     global _POOL, _PROGRESS
     from flows import reaper
@@ -224,9 +225,9 @@ def run_local(inputs: list[str], out: Path, settings: Settings,
         # forkserver: workers never inherit Prefect's threads or event loop from this process
         if pool is None:
             pool = workers.forkserver_pool(n_workers)
-        settings_json = settings.model_dump_json()
-        for _ in range(n_workers):  # workers load rules and profiles while Prefect starts up
-            pool.submit(stages.warm_up, settings_json)
+            settings_json = settings.model_dump_json()
+            for _ in range(n_workers):  # workers load rules and profiles while Prefect starts up
+                pool.submit(stages.warm_up, settings_json)
     _POOL = pool
     try:
         if api_server is not None:
@@ -239,7 +240,7 @@ def run_local(inputs: list[str], out: Path, settings: Settings,
             pool.shutdown(cancel_futures=True)
         if api_server is not None:
             api_server.stop()
-        if watchdog is not None:
+        if watchdog:
             watchdog.stop()
 
 

@@ -3,8 +3,10 @@
 :func:`fork_pool` forks the workers straight from the CLI, before Prefect is imported and before any
 thread exists, so no forkserver process (~54 MB RSS) and no resource tracker (~13 MB) run beside
 them, and the workers share the CLI's already-imported modules copy-on-write (``gc.freeze`` first:
-the collector then never writes to those objects' headers, which would copy their pages). Where a
-thread already runs (Prefect imported: ``textwash serve``, tests), :func:`forkserver_pool` is used.
+the collector then never writes to those objects' headers, which would copy their pages). Each worker
+asks the kernel to kill it when the CLI dies (``PR_SET_PDEATHSIG``), so a ``kill -9`` of the run needs
+no watchdog process for them. Where a thread already runs (Prefect imported: ``textwash serve``,
+tests), :func:`forkserver_pool` is used.
 
 :func:`call` runs a shard step in a worker and then hands freed heap back to the system
 (``malloc_trim``): a worker's peak otherwise stays its resident size for the rest of the run.
@@ -18,6 +20,8 @@ import ctypes
 import ctypes.util
 import gc
 import multiprocessing
+import os
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -70,19 +74,35 @@ def forkserver_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
 
 
-def fork_pool(workers: int) -> ProcessPoolExecutor:
-    """``workers`` processes forked from this one now, or a forkserver pool if that is not safe.
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool initializer: the kernel SIGKILLs this worker when the CLI dies (even by ``kill -9``)."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0 or os.getppid() != parent:
+        os._exit(1)  # cannot be tied to the CLI, or it is already gone
+
+
+def fork_pool(workers: int, settings_json: str) -> tuple[ProcessPoolExecutor, bool]:
+    """``workers`` processes forked from this one now and warming up, or a forkserver pool if that is
+    not safe. Returns ``(pool, forked)``: forked workers end with this process (no watchdog needed).
 
     Forking is safe only while this process runs a single thread (a forked child gets no other
     thread, but may inherit a lock one of them held): call it before Prefect is imported.
     """
-    if threading.active_count() > 1 or not hasattr(gc, "freeze") or sys.platform != "linux":
-        return forkserver_pool(workers)
-    import flows.stages  # noqa: F401  (loaded once here, shared by the workers)
+    from flows import stages  # loaded once here, shared by the workers
 
-    gc.collect()
-    gc.freeze()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-    # with "fork" the executor forks all its workers at the first submit, before it starts its thread
-    pool.submit(int).result()
-    return pool
+    if threading.active_count() > 1 or sys.platform != "linux":
+        pool = forkserver_pool(workers)
+        forked = False
+    else:
+        gc.collect()
+        gc.freeze()
+        # with "fork" the executor forks all its workers at the first submit, before it starts its thread
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_die_with_parent, initargs=(os.getpid(),))
+        forked = True
+    for _ in range(workers):  # rules and profiles load while this process starts Prefect
+        pool.submit(stages.warm_up, settings_json)
+    return pool, forked
