@@ -137,6 +137,19 @@ class ThreadServer:
         self.thread.join(timeout=10)
 
 
+def drain_client(timeout: float = 10) -> None:
+    """Send the events and logs Prefect's client still holds, while the server is up.
+
+    Prefect drains these background services when the interpreter exits, after the run has stopped
+    its server; they then retry against a closed port (measured: ~7 s added to every run's exit).
+    """
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for service in (EventsWorker, APILogWorker):
+        service.drain_all(timeout=timeout, at_exit=False)
+
+
 def _serve_in_thread(port: int) -> ThreadServer:
     import uvicorn
     from prefect.server.api.server import create_app
