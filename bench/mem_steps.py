@@ -6,7 +6,7 @@
 Runs plan, prepare (every shard), repeated lines, clean, dedup, render and write in this process, as
 one pool worker would if it got every shard, and prints the resident set size (``VmRSS``) and its
 high-water mark (``VmHWM``) after each step, so the growth of a worker can be pinned on a step.
-``--trim`` calls glibc's ``malloc_trim(0)`` after every shard (what :mod:`flows.memory` does in
+``--trim`` calls glibc's ``malloc_trim(0)`` after every shard (what :mod:`flows.workers` does in
 the workers) to tell heap fragmentation from live objects; ``--tracemalloc`` lists the biggest
 Python allocation sites still alive after the clean step.
 """
@@ -91,6 +91,9 @@ def main() -> None:
                 for line in stat.traceback.format()[-6:]:
                     print("      ", line)
             tracemalloc.stop()
+        from flows.workers import release_caches
+
+        release_caches()  # as the flow's dedup task does (flows.workers.call(..., release=True))
         stages.dedup(str(work.root), n)
         if trim:
             trim(0)

@@ -17,7 +17,6 @@ that run after every shard was cleaned (dedup, which needs the room for the run'
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import multiprocessing
 import os
@@ -31,19 +30,20 @@ from typing import Any
 
 
 @lru_cache(maxsize=1)
-def _malloc_trim() -> Callable[[int], int] | None:
+def _libc() -> ctypes.CDLL | None:
+    """The C library this interpreter runs on (``dlopen(NULL)``: no ``find_library``, which forks
+    ``ldconfig``: a copy of this process for a moment)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        fn: Callable[[int], int] = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
         return None
-    return fn
 
 
 def trim() -> None:
     """Return free heap pages to the system (glibc ``malloc_trim(0)``; a no-op elsewhere)."""
-    fn = _malloc_trim()
+    fn = getattr(_libc(), "malloc_trim", None)  # glibc only (musl has none)
     if fn is not None:
         fn(0)
 
@@ -79,8 +79,8 @@ PR_SET_PDEATHSIG = 1
 
 def _die_with_parent(parent: int) -> None:
     """Pool initializer: the kernel SIGKILLs this worker when the CLI dies (even by ``kill -9``)."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0 or os.getppid() != parent:
+    libc = _libc()
+    if libc is None or libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0 or os.getppid() != parent:
         os._exit(1)  # cannot be tied to the CLI, or it is already gone
 
 
