@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from prefect import flow, get_run_logger, task
 from prefect.futures import as_completed
-from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import stages, workers
 from flows.config import Settings
@@ -39,8 +38,6 @@ from flows.prefect_server import drain_client
 if TYPE_CHECKING:
     from flows.prefect_server import LocalServer, ThreadServer
     from flows.reaper import Reaper
-
-TASK_THREADS_PER_WORKER = 2  # Prefect task threads per pool worker in a local run
 
 # Set by the CLI for the duration of a local run: the process pool and a progress callback.
 _POOL: Executor | None = None
@@ -232,12 +229,6 @@ def run_local(inputs: list[str], out: Path, settings: Settings,
             settings_json = settings.model_dump_json()
             for _ in range(n_workers):  # workers load rules and profiles while Prefect starts up
                 pool.submit(stages.warm_up, settings_json)
-        # Prefect's default thread runner starts a thread (and a running task run) per submitted
-        # shard: 20 on 20,000 documents, 200 on 200,000, each holding its task-run state here. Twice
-        # the pool's size keeps the pool fed while a task run's API calls are under way, and shows as
-        # running only the shards that (nearly) are.
-        threads = ThreadPoolTaskRunner(max_workers=TASK_THREADS_PER_WORKER * n_workers)
-        runner = clean_flow.with_options(task_runner=threads)
     _POOL = pool
     try:
         if api_server is not None:
