@@ -51,6 +51,11 @@ def _role(p: psutil.Process, root: int) -> str:
         return "workers" if "forkserver" in parent else "forkserver"
     if "multiprocessing" in cmd:
         return "workers"
+    try:  # workers forked from the CLI itself (flows/workers.py): the CLI's command line, the CLI as parent
+        if p.ppid() == root and cmd == " ".join(psutil.Process(root).cmdline()):
+            return "workers"
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        pass
     return "other"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -117,10 +118,18 @@ def clean(inputs: tuple[str, ...], out: Path, config: tuple[str, ...], sets: tup
     from flows.prefect_env import configure
 
     configure(verbose)
-    from flows import prefect_server, reaper
+    from flows import prefect_server, reaper, workers
 
-    watchdog = reaper.start()  # first: after a kill -9 it also ends the API server started next
-    api_server = prefect_server.start()  # boots while Prefect is imported (needs PREFECT_API_URL first)
+    # the pool first: forked while this process has one thread and no Prefect (flows/workers.py)
+    pool, forked = None, True
+    if not dask_address:
+        pool, forked = workers.fork_pool(settings.run.workers or os.cpu_count() or 1, settings.model_dump_json())
+    in_process = settings.run.api_server == "thread"
+    # after a kill -9 the watchdog ends what would outlive this process: a server subprocess, a
+    # forkserver pool (forked workers and a server thread end with it)
+    watchdog = None if forked and in_process else reaper.start()
+    # a subprocess server boots while Prefect is imported here (it needs PREFECT_API_URL first)
+    api_server = prefect_server.start_in_process() if in_process else prefect_server.start()
     from flows.flow import run_local
     from flows.inputs import InputError
 
@@ -128,7 +137,7 @@ def clean(inputs: tuple[str, ...], out: Path, config: tuple[str, ...], sets: tup
     try:
         with _Progress(settings.run.progress and not no_progress) as progress:
             report = run_local(list(inputs), out, settings, progress, dask_address=dask_address,
-                               api_server=api_server, watchdog=watchdog)
+                               api_server=api_server, watchdog=watchdog or False, pool=pool)
     except InputError as exc:
         raise click.UsageError(str(exc)) from exc
     except DedupIndexError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -34,6 +34,7 @@ class RunOptions(_Section):
     keep_work_dir: bool
     batch_docs: int = Field(ge=1)  # documents a worker runs through each stage in a row (same output)
     batch_chars: int = Field(ge=1)  # ... fewer once they hold this many characters (bounds memory)
+    api_server: Literal["thread", "subprocess"]
 
 
 class InputOptions(_Section):

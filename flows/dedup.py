@@ -90,10 +90,12 @@ def feature_arrays(
 
 
 def load_features(paths: list[Path], num_perm: int) -> Features:
+    """The features of every shard, concatenated. The shingle hashes (most of the bytes) are read
+    shard by shard into one array sized from the offsets first, so loading never holds them twice."""
     ids: list[str] = []
     keys: list[str] = []
     dates: list[str] = []
-    sigs, lengths, shingles, sizes = [], [], [], []
+    sigs, lengths, sizes = [], [], []
     for path in paths:
         with np.load(path) as data:
             ids.extend(str(x) for x in data["ids"])
@@ -101,17 +103,24 @@ def load_features(paths: list[Path], num_perm: int) -> Features:
             dates.extend(str(x) for x in data["dates"])
             sigs.append(data["sigs"])
             lengths.append(data["lengths"])
-            shingles.append(data["shingles"])
             sizes.append(np.diff(data["offsets"]))
     size = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(size))).astype(np.int64)
+    shingles = np.empty(int(offsets[-1]), dtype=np.uint32)
+    start = 0
+    for path in paths:
+        with np.load(path) as data:
+            part = data["shingles"]
+            shingles[start : start + part.size] = part
+            start += part.size
     return Features(
         ids,
         keys,
         np.concatenate(sigs) if sigs else np.zeros((0, num_perm), dtype=np.uint32),
         np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64),
         dates,
-        np.concatenate(shingles) if shingles else np.zeros(0, dtype=np.uint32),
-        np.concatenate(([0], np.cumsum(size))).astype(np.int64),
+        shingles,
+        offsets,
     )
 
 
@@ -210,6 +219,19 @@ def _earlier_matches(
     return best
 
 
+BAND_CHUNK = 2048  # signatures banded per numpy call (its uint64 temporaries: ~2 MB per 1,000 rows each)
+
+
+def _band_keys(sigs: np.ndarray, rows_of: list[int], bands: int, rows: int) -> np.ndarray:
+    """:func:`band_keys` of ``sigs[rows_of]``, a chunk of rows at a time (same keys, a bounded peak:
+    at once, 20,000 signatures cost ~40 MB of temporaries)."""
+    out = np.empty((len(rows_of), bands), dtype=np.int64)
+    for first in range(0, len(rows_of), BAND_CHUNK):
+        part = rows_of[first : first + BAND_CHUNK]
+        out[first : first + len(part)] = band_keys(sigs[part], bands, rows)
+    return out
+
+
 def deduplicate(f: Features, settings: Settings, session: Any = None) -> dict[str, Any]:
     """Decide, for each document (by position), its cluster and what it duplicates.
 
@@ -241,7 +263,7 @@ def deduplicate(f: Features, settings: Settings, session: Any = None) -> dict[st
     run_bands, run_rows = candidate_shape(settings)
     stats.update(bands=run_bands, rows=run_rows, index_bands=bands, index_rows=rows)
     if settings.dedup.near and len(unique) > 1:
-        pairs = candidate_pairs(band_keys(f.sigs[unique], run_bands, run_rows), settings.lsh.max_bucket)
+        pairs = candidate_pairs(_band_keys(f.sigs, unique, run_bands, run_rows), settings.lsh.max_bucket)
         stats["candidates"] = len(pairs)
         rules: dict[str, int] = {}
         for a, b in pairs.tolist():

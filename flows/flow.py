@@ -18,7 +18,6 @@ run key covers input names, sizes, modification times and every output-relevant 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import shutil
 import time
@@ -26,17 +25,18 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from prefect import flow, get_run_logger, task
 from prefect.futures import as_completed
 
-from flows import stages
+from flows import stages, workers
 from flows.config import Settings
 from flows.outputs import write_report
+from flows.prefect_server import drain_client
 
 if TYPE_CHECKING:
-    from flows.prefect_server import LocalServer
+    from flows.prefect_server import LocalServer, ThreadServer
     from flows.reaper import Reaper
 
 # Set by the CLI for the duration of a local run: the process pool and a progress callback.
@@ -44,9 +44,9 @@ _POOL: Executor | None = None
 _PROGRESS: Callable[[str, int], None] | None = None
 
 
-def _run(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+def _run(fn: Callable[..., dict[str, Any]], *args: Any, release: bool = False) -> dict[str, Any]:
     if _POOL is not None:
-        return _POOL.submit(fn, *args).result()
+        return _POOL.submit(workers.call, fn, *args, release=release).result()
     return fn(*args)
 
 
@@ -78,7 +78,7 @@ def clean_task(work_root: str, index: int) -> dict[str, Any]:
 
 @task(name="dedup")
 def dedup_task(work_root: str, shards: int) -> dict[str, Any]:
-    return _run(stages.dedup, work_root, shards)
+    return _run(stages.dedup, work_root, shards, release=True)  # the cleaning caches make room
 
 
 @task
@@ -198,22 +198,24 @@ def work_root_for(inputs: list[str], out: Path, settings: Settings) -> Path:
 
 def run_local(inputs: list[str], out: Path, settings: Settings,
               progress: Callable[[str, int], None] | None = None,
-              dask_address: str | None = None, api_server: LocalServer | None = None,
-              watchdog: Reaper | None = None) -> dict[str, Any]:
+              dask_address: str | None = None, api_server: LocalServer | ThreadServer | None = None,
+              watchdog: Reaper | Literal[False] | None = None,
+              pool: ProcessPoolExecutor | None = None) -> dict[str, Any]:
     """Run :func:`clean_flow` with a local process pool of ``run.workers`` processes, or on a Dask cluster.
 
-    ``api_server`` (from :func:`flows.prefect_server.start`) is awaited once the workers are warming
-    up and stopped at the end; ``watchdog`` is a running :mod:`flows.reaper` (else one is started).
+    ``api_server`` (from :mod:`flows.prefect_server`) is awaited once the workers are warming up and
+    stopped at the end; ``watchdog`` is a running :mod:`flows.reaper` (None: one is started here;
+    False: none is needed); ``pool`` is a pool of ``run.workers`` processes already started and warming
+    up (:func:`flows.workers.fork_pool`, else a forkserver pool is made here). The run shuts all three down.
     """
     global _POOL, _PROGRESS
     from flows import reaper
 
-    workers = settings.run.workers or os.cpu_count() or 1
+    n_workers = settings.run.workers or os.cpu_count() or 1
     work_root = work_root_for(inputs, out, settings)
     if watchdog is None:
         watchdog = reaper.start()  # after a kill -9, ends the pool and Prefect's ephemeral server
     _PROGRESS = progress
-    pool = None
     runner = clean_flow
     if dask_address:
         runner = clean_flow.with_options(task_runner=dask_task_runner(dask_address))
@@ -222,12 +224,11 @@ def run_local(inputs: list[str], out: Path, settings: Settings,
         # threads for the GIL, and its memory (malloc arenas of many task threads) is not kept by
         # this process; measured, in-thread work grew the CLI to 516 MB RSS on 20,000 documents.
         # forkserver: workers never inherit Prefect's threads or event loop from this process
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["flows.stages"])
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-        settings_json = settings.model_dump_json()
-        for _ in range(workers):  # workers load rules and profiles while Prefect starts up
-            pool.submit(stages.warm_up, settings_json)
+        if pool is None:
+            pool = workers.forkserver_pool(n_workers)
+            settings_json = settings.model_dump_json()
+            for _ in range(n_workers):  # workers load rules and profiles while Prefect starts up
+                pool.submit(stages.warm_up, settings_json)
     _POOL = pool
     try:
         if api_server is not None:
@@ -239,8 +240,10 @@ def run_local(inputs: list[str], out: Path, settings: Settings,
         if pool is not None:
             pool.shutdown(cancel_futures=True)
         if api_server is not None:
+            with contextlib.suppress(Exception):  # best effort: never hide the run's own outcome
+                drain_client()
             api_server.stop()
-        if watchdog is not None:
+        if watchdog:
             watchdog.stop()
 
 

@@ -1,4 +1,4 @@
-"""A local Prefect API server for one run, started without importing Prefect's server code here.
+"""A local Prefect API server for one run: in this process on a thread (default), or a subprocess.
 
 With no ``PREFECT_API_URL``, Prefect's client starts an ephemeral server itself
 (``prefect.server.api.server.SubprocessASGIServer``), and importing that class pulls the whole server
@@ -8,19 +8,29 @@ subprocess (same uvicorn command and ``PREFECT__SERVER_EPHEMERAL`` flags as Pref
 only the ephemeral set of services) and points ``PREFECT_API_URL`` at it *before* Prefect is
 imported, so the CLI keeps only the client, and the server boots while the CLI imports Prefect and
 the pool workers load their rules.
+
+``run.api_server = "thread"`` (the default) hosts the same app (``create_app(ephemeral=True,
+final=True)``: the ephemeral set of services, no UI) in the CLI process instead, with uvicorn on a
+daemon thread. The CLI already holds Prefect's client, pydantic, httpx and anyio, so the server's
+own share costs ~100 MB instead of a second ~220 MB interpreter (measured, ``bench/RESULTS-mem.md``),
+and a ``kill -9`` of the run ends the server with it. Its CPU (~10 s on 20,000 documents) then shares
+the CLI's interpreter lock with the flow's task threads, which mostly wait on the process pool.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 STARTUP_TIMEOUT_ENV = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
 
@@ -88,8 +98,88 @@ class LocalServer:
                 self.proc.wait()
 
 
+@dataclass
+class ThreadServer:
+    """The API server app served by uvicorn on a daemon thread of this process."""
+
+    port: int
+    server: Any  # uvicorn.Server
+    thread: threading.Thread
+    ready: bool = field(default=False)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def wait_ready(self, timeout: float | None = None) -> None:
+        """Block until uvicorn has started (the app's lifespan ran: database migrated, services up)."""
+        if self.ready:
+            return
+        limit = timeout if timeout is not None else float(os.environ.get(STARTUP_TIMEOUT_ENV, "120"))
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if self.server.started:
+                self.ready = True
+                return
+            if not self.thread.is_alive():
+                raise ServerStartError("the local Prefect API server thread ended before it started")
+            time.sleep(0.05)
+        self.stop()
+        raise ServerStartError(f"the local Prefect API server did not start within {limit:.0f} s")
+
+    def stop(self) -> None:
+        """Shut uvicorn down (lifespan exit stops the services) and wait a little for the thread."""
+        # events still buffered by the services are dropped at shutdown, as when the subprocess is
+        # terminated; their ERROR lines would only confuse the CLI's own output
+        for name in ("prefect.server", "uvicorn", "docket"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def drain_client(timeout: float = 10) -> None:
+    """Send the events and logs Prefect's client still holds, while the server is up.
+
+    Prefect drains these background services when the interpreter exits, after the run has stopped
+    its server; they then retry against a closed port (measured: ~7 s added to every run's exit).
+    """
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for service in (EventsWorker, APILogWorker):
+        service.drain_all(timeout=timeout, at_exit=False)
+
+
+def _serve_in_thread(port: int) -> ThreadServer:
+    import uvicorn
+    from prefect.server.api.server import create_app
+
+    app = create_app(ephemeral=True, final=True)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="on"))
+    thread = threading.Thread(target=server.run, name="prefect-api-server", daemon=True)
+    thread.start()
+    return ThreadServer(port, server, thread)
+
+
+def start_in_process() -> ThreadServer | None:
+    """Serve the local API in this process unless ``PREFECT_API_URL`` is set; sets it to the server.
+
+    Imports Prefect's server stack (call it after the pool workers were forked: it starts threads).
+    Returns once uvicorn runs on its thread; :meth:`ThreadServer.wait_ready` waits for the start-up.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+    port = _free_port()
+    os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"  # before Prefect reads its settings
+    try:
+        return _serve_in_thread(port)
+    except BaseException:
+        del os.environ["PREFECT_API_URL"]
+        raise
+
+
 def start() -> LocalServer | None:
-    """Start a local API server unless ``PREFECT_API_URL`` is set; sets ``PREFECT_API_URL`` to it.
+    """Start a local API server subprocess unless ``PREFECT_API_URL`` is set; sets ``PREFECT_API_URL`` to it.
 
     Call before Prefect is imported (its settings are read at import). Returns at once: the caller
     overlaps its own start-up with the server's and calls :meth:`LocalServer.wait_ready` before the

@@ -102,7 +102,7 @@ def run_key(inputs: list[str], settings: Settings) -> str:
     out, so a killed run resumes even when restarted with another ``--workers``.
     """
     config = settings.dump()
-    no_effect = ("workers", "progress", "keep_work_dir", "batch_docs", "batch_chars")
+    no_effect = ("workers", "progress", "keep_work_dir", "batch_docs", "batch_chars", "api_server")
     config["run"] = {k: v for k, v in config["run"].items() if k not in no_effect}
     h = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
     for arg in inputs:

@@ -1,37 +1,58 @@
-"""The CLI's own local Prefect API server (flows/prefect_server.py), without the session server."""
+"""The CLI's own local Prefect API server (flows/prefect_server.py), without the session server:
+in the CLI process on a thread (``run.api_server = "thread"``, the default) or a subprocess."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from tests.flow.conftest import ROOT, read_jsonl
 
 SCRIPT = """
-import sys
+import sys, threading
 from flows.cli import main
-sys.argv = ["textwash", "clean", sys.argv[1], "--out", sys.argv[2], "--no-progress", "--workers", "1"]
+sys.argv = ["textwash", "clean", sys.argv[1], "--out", sys.argv[2], "--no-progress", "--workers", "1",
+            "--set", "run.api_server=" + sys.argv[3]]
 try:
     main()
 except SystemExit as exc:
     assert not exc.code, exc.code
 print("SERVER-MODULES", sorted({m.split(".")[2] for m in sys.modules if m.startswith("prefect.server.")}))
+print("THREADS", [t.name for t in threading.enumerate() if t.name == "prefect-api-server"])
 """
 
 
-def test_cli_runs_on_its_own_server_without_importing_prefect_server(tmp_path):
+def _run(tmp_path: Path, mode: str) -> tuple[str, Path]:
     src = ROOT / "tests" / "data" / "news"
     docs = next(p for p in sorted(src.iterdir()) if p.suffix == ".jsonl")
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env["PYTHONPATH"] = str(ROOT)
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(docs), str(out)], capture_output=True, env=env,
-                          cwd=ROOT, timeout=300, check=False)
+    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(docs), str(out), mode], capture_output=True,
+                          env=env, cwd=ROOT, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
-    line = next(ln for ln in proc.stdout.decode().splitlines() if ln.startswith("SERVER-MODULES"))
-    # the client side may touch a few schema modules, never the app, database or services
-    assert "api" not in line and "database" not in line and "services" not in line, line
+    assert "Traceback" not in proc.stderr.decode(), proc.stderr.decode()[-2000:]  # a quiet shutdown
     kept = read_jsonl(out / "corpus.jsonl")
     assert len(kept) > 100
-    assert (out / "report.json").exists()
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["counts"]["kept"] == len(kept)
+    return proc.stdout.decode(), out
+
+
+def test_cli_serves_prefect_api_on_a_thread_and_stops_it(tmp_path):
+    stdout, _ = _run(tmp_path, "thread")
+    modules = next(ln for ln in stdout.splitlines() if ln.startswith("SERVER-MODULES"))
+    assert "api" in modules and "database" in modules, modules  # the app ran in this process
+    assert "THREADS []" in stdout  # and its thread ended with the run
+
+
+@pytest.mark.slow
+def test_cli_runs_on_a_server_subprocess_without_importing_prefect_server(tmp_path):
+    stdout, _ = _run(tmp_path, "subprocess")
+    line = next(ln for ln in stdout.splitlines() if ln.startswith("SERVER-MODULES"))
+    # the client side may touch a few schema modules, never the app, database or services
+    assert "api" not in line and "database" not in line and "services" not in line, line
