@@ -108,6 +108,6 @@ def _state(doc: object) -> object:
 ])
 def test_batches_cut_by_documents_and_characters(docs: int, chars: int, expected: list[list[int]]) -> None:
     run = RunOptions(workers=1, shard_size=10, progress=False, keep_work_dir=False, batch_docs=docs,
-                     batch_chars=chars)
+                     batch_chars=chars, api_server="thread")
     assert list(stages._batches([5] * 5, lambda n: n, run)) == expected
     assert list(stages._batches([], lambda n: n, run)) == []

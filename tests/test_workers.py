@@ -66,6 +66,7 @@ def _cached() -> dict[str, int]:
 
 
 def test_call_releases_the_cleaning_caches_only_when_asked():
+    workers.release_caches()  # earlier tests in this process may have cached other settings
     pipeline_for(load_settings().model_dump_json())
     assert workers.call(_cached)["pipelines"] == 1
     assert workers.call(_cached, release=True)["pipelines"] == 0
