@@ -60,6 +60,14 @@ def load_rules_file(path: Path) -> dict[str, Any]:
         return tomllib.load(fh)
 
 
+def unvetted(data: dict[str, Any]) -> dict[str, Any]:
+    """A user's rules file with every ``vetted`` flag removed: its patterns always run with the time limit."""
+    out = dict(data)
+    out["defaults"] = {k: v for k, v in data.get("defaults", {}).items() if k != "vetted"}
+    out["rule"] = [{k: v for k, v in entry.items() if k != "vetted"} for entry in data.get("rule", [])]
+    return out
+
+
 def load_stopwords(folder: Path) -> Stopwords:
     """``<iso-code>.txt`` files, one word a line; a user adds a language by adding a file."""
     return Stopwords.from_words(
@@ -81,8 +89,9 @@ class Pipeline:
         self.s = settings
         base = config_dir()
         bp = settings.boilerplate
-        rule_files = [bp.rules_file, *bp.extra_rules_files]
-        self.rules = BoilerplateRules.from_mapping(*(load_rules_file(base / f) for f in rule_files))
+        # the user's extra files never skip the pattern time limit, whatever they say
+        extra = [unvetted(load_rules_file(base / f)) for f in bp.extra_rules_files]
+        self.rules = BoilerplateRules.from_mapping(load_rules_file(base / bp.rules_file), *extra)
         self.stopwords = load_stopwords(base / bp.stopwords_dir)
         self.glossary = load_glossary(base / settings.fragments.glossary_dir)
         # CPU seconds per stage (thread_time: neither other load nor Prefect threads inflate it).

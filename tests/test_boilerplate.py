@@ -195,6 +195,25 @@ def test_user_rules_file_extends_the_shipped_rules(tmp_path, seed_texts):
     assert _removed(res)["Download our app for the latest news!"] == "rule:advertising:house-promo"
 
 
+def test_extra_rules_files_always_run_with_the_time_limit(tmp_path):
+    """A user's own rules file cannot opt out of the pattern time limit by saying ``vetted``."""
+    from flows.config import load_settings
+    from flows.pipeline import Pipeline
+
+    extra = tmp_path / "mine.toml"
+    extra.write_text(
+        "[defaults]\nvetted = true\n[[rule]]\nname = 'evil'\ncategory = 'user'\nvetted = true\n"
+        "patterns = ['(a+)+b']\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(overrides=[{"boilerplate": {"extra_rules_files": [str(extra)]}}])
+    rules = Pipeline(settings).rules
+    evil = [r for r in rules.rules if r.name == "evil"]
+    shipped = [r for r in rules.rules if r.pattern is not None and r.name != "evil"]
+    assert evil and not evil[0].vetted
+    assert any(r.vetted for r in shipped)  # the shipped file keeps its vetting
+
+
 def test_hard_wrapped_article_is_judged_by_paragraph(seed_texts):
     import textwrap
 
