@@ -28,6 +28,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,23 @@ def _command(port: int) -> list[str]:
             "--log-level", "error", "--lifespan", "on"]
 
 
+def _await_start(started: Callable[[], bool], ended: Callable[[], str | None], stop: Callable[[], None],
+                 timeout: float | None, poll_s: float) -> None:
+    """Poll until ``started()``; raise if ``ended()`` gives a reason first or the time limit
+    (``timeout``, else ``PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS``, else 120 s) passes."""
+    limit = timeout if timeout is not None else float(os.environ.get(STARTUP_TIMEOUT_ENV, "120"))
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if started():
+            return
+        reason = ended()
+        if reason:
+            raise ServerStartError(reason)
+        time.sleep(poll_s)
+    stop()
+    raise ServerStartError(f"the local Prefect API server did not start within {limit:.0f} s")
+
+
 @dataclass
 class LocalServer:
     """A running (or starting) server subprocess and its API URL."""
@@ -74,19 +92,13 @@ class LocalServer:
 
     def wait_ready(self, timeout: float | None = None) -> None:
         """Block until the server answers ``/api/health``; raise if it exits or times out first."""
-        if self.ready:
-            return
-        limit = timeout if timeout is not None else float(os.environ.get(STARTUP_TIMEOUT_ENV, "120"))
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise ServerStartError(f"the local Prefect API server exited with code {self.proc.returncode}")
-            if self._healthy():
-                self.ready = True
-                return
-            time.sleep(0.1)
-        self.stop()
-        raise ServerStartError(f"the local Prefect API server did not start within {limit:.0f} s")
+        if not self.ready:
+            _await_start(self._healthy, self._exited, self.stop, timeout, poll_s=0.1)
+            self.ready = True
+
+    def _exited(self) -> str | None:
+        code = self.proc.poll()
+        return None if code is None else f"the local Prefect API server exited with code {code}"
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -113,19 +125,12 @@ class ThreadServer:
 
     def wait_ready(self, timeout: float | None = None) -> None:
         """Block until uvicorn has started (the app's lifespan ran: database migrated, services up)."""
-        if self.ready:
-            return
-        limit = timeout if timeout is not None else float(os.environ.get(STARTUP_TIMEOUT_ENV, "120"))
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            if self.server.started:
-                self.ready = True
-                return
-            if not self.thread.is_alive():
-                raise ServerStartError("the local Prefect API server thread ended before it started")
-            time.sleep(0.05)
-        self.stop()
-        raise ServerStartError(f"the local Prefect API server did not start within {limit:.0f} s")
+        if not self.ready:
+            _await_start(lambda: bool(self.server.started), self._ended, self.stop, timeout, poll_s=0.05)
+            self.ready = True
+
+    def _ended(self) -> str | None:
+        return None if self.thread.is_alive() else "the local Prefect API server thread ended before it started"
 
     def stop(self) -> None:
         """Shut uvicorn down (lifespan exit stops the services) and wait a little for the thread."""

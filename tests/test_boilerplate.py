@@ -176,18 +176,23 @@ def test_related_headline_list_and_teasers_after_article_go(seed_texts):
     assert all(ln in res.text for ln in _lines(text) if len(ln) > 150)
 
 
-def test_user_rules_file_extends_the_shipped_rules(tmp_path, seed_texts):
+def _pipeline_with_extra_rules(folder, rules_toml: str):
+    """Settings and a pipeline with the shipped rules plus one user rules file holding ``rules_toml``."""
     from flows.config import load_settings
     from flows.pipeline import Pipeline
 
-    extra = tmp_path / "mine.toml"
-    extra.write_text(
+    extra = folder / "mine.toml"
+    extra.write_text(rules_toml, encoding="utf-8")
+    settings = load_settings(overrides=[{"boilerplate": {"extra_rules_files": [str(extra)]}}])
+    return settings, Pipeline(settings)
+
+
+def test_user_rules_file_extends_the_shipped_rules(tmp_path, seed_texts):
+    settings, pipe = _pipeline_with_extra_rules(
+        tmp_path,
         '[[phrases]]\nname = "house-promo"\ncategory = "advertising"\n'
         'phrases = ["Download our app for the latest news"]\n',
-        encoding="utf-8",
     )
-    settings = load_settings(overrides=[{"boilerplate": {"extra_rules_files": [str(extra)]}}])
-    pipe = Pipeline(settings)
     text = seed_texts["000_8cac10d750b4a1f9.txt"] + "\n\nDownload our app for the latest news!"
     from cleaners.boilerplate import strip_boilerplate
 
@@ -197,17 +202,12 @@ def test_user_rules_file_extends_the_shipped_rules(tmp_path, seed_texts):
 
 def test_extra_rules_files_always_run_with_the_time_limit(tmp_path):
     """A user's own rules file cannot opt out of the pattern time limit by saying ``vetted``."""
-    from flows.config import load_settings
-    from flows.pipeline import Pipeline
-
-    extra = tmp_path / "mine.toml"
-    extra.write_text(
+    _, pipe = _pipeline_with_extra_rules(
+        tmp_path,
         "[defaults]\nvetted = true\n[[rule]]\nname = 'evil'\ncategory = 'user'\nvetted = true\n"
         "patterns = ['(a+)+b']\n",
-        encoding="utf-8",
     )
-    settings = load_settings(overrides=[{"boilerplate": {"extra_rules_files": [str(extra)]}}])
-    rules = Pipeline(settings).rules
+    rules = pipe.rules
     evil = [r for r in rules.rules if r.name == "evil"]
     shipped = [r for r in rules.rules if r.pattern is not None and r.name != "evil"]
     assert evil and not evil[0].vetted
