@@ -53,6 +53,10 @@ BOILERPLATE = {
         "Iscriviti alla nostra newsletter",
         "Подпишитесь на наш канал в Telegram",
         "Follow us on Twitter",
+        'I agree that CBS Sports can send me the "Pick Six Newsletter" newsletter.',
+        "Please check the opt-in box to acknowledge that you would like to subscribe.",
+        "Tick the box to subscribe to our weekly digest.",
+        "See All Newsletters",
     ],
     "advertising": [
         "Advertisement",
@@ -87,6 +91,7 @@ BOILERPLATE = {
     ],
     "byline": [
         "By Anna Schmidt",
+        "AP:Associated Press",
         "Von Anna Schmidt",
         "Par Marie Dupont",
         "To contact the reporter on this story: Don Jeffrey in New York at djeffrey1@example.net",
@@ -101,8 +106,18 @@ BOILERPLATE = {
         "Photograph by Stephen Voss/Redux.",
         "(Picture: EPIC)",
         "Foto: Michael Kappeler/dpa",
+        "(Pic: DS)",
+        "Pics: Getty",
     ],
-    "media": ["Play slideshow", "Scroll down for video", "Copy link to paste in your message", "Getty Images"],
+    "media": [
+        "Play slideshow",
+        "Scroll down for video",
+        "Copy link to paste in your message",
+        "Getty Images",
+        "Image",
+        "Download Image",
+        "Fullscreen Image",
+    ],
     "related": ["More stories from BIO", "You may also like", "Most read", "Lire aussi", "Читайте также"],
     "pitch": [
         "The news, but shorter, delivered straight to your inbox.",
@@ -130,6 +145,10 @@ ARTICLE = [
     "More than 200 people attended the funeral on Friday.",
     "— Pittsburgh Steelers (@steelers) September 25, 2018",  # a quoted tweet's attribution stays
     "Those looking for friends and family can call the hotline or sign up to receive updates by text.",
+    "I agree that the council should send more officers, she said.",
+    "Voters had to check the box next to the candidate's name.",
+    "Image is everything in politics, the adviser said.",
+    "Pictures of the flood spread quickly on social media.",
 ]
 
 
