@@ -96,6 +96,8 @@ BOILERPLATE = {
         "Par Marie Dupont",
         "To contact the reporter on this story: Don Jeffrey in New York at djeffrey1@example.net",
         "John Harris can be reached at jharris@example.com or 412-481-5432.",
+        "We pay for your stories! Do you have a story for our news team? Email us at tips@example.co.uk",
+        "Have a story? Contact us.",
     ],
     "click": ["Click here to sign up", "Klicken Sie hier für mehr", "Cliquez ici pour lire la suite"],
     "language": ["ru", "EN | DE | FR", "English", "Русский"],
@@ -118,7 +120,15 @@ BOILERPLATE = {
         "Download Image",
         "Fullscreen Image",
     ],
-    "related": ["More stories from BIO", "You may also like", "Most read", "Lire aussi", "Читайте также"],
+    "related": [
+        "More stories from BIO",
+        "You may also like",
+        "Most read",
+        "Lire aussi",
+        "Читайте также",
+        "MOST READ IN NEWS",
+        "Most popular in Sport",
+    ],
     "pitch": [
         "The news, but shorter, delivered straight to your inbox.",
         "By signing up, you agree to our Privacy Policy and European users agree to the data transfer policy.",
@@ -149,6 +159,8 @@ ARTICLE = [
     "Voters had to check the box next to the candidate's name.",
     "Image is everything in politics, the adviser said.",
     "Pictures of the flood spread quickly on social media.",
+    "Most read in the region were the local papers, the study found.",
+    "They have a story to tell about the war, and they tell it well.",
 ]
 
 
