@@ -53,6 +53,10 @@ BOILERPLATE = {
         "Iscriviti alla nostra newsletter",
         "Подпишитесь на наш канал в Telegram",
         "Follow us on Twitter",
+        'I agree that CBS Sports can send me the "Pick Six Newsletter" newsletter.',
+        "Please check the opt-in box to acknowledge that you would like to subscribe.",
+        "Tick the box to subscribe to our weekly digest.",
+        "See All Newsletters",
     ],
     "advertising": [
         "Advertisement",
@@ -87,10 +91,13 @@ BOILERPLATE = {
     ],
     "byline": [
         "By Anna Schmidt",
+        "AP:Associated Press",
         "Von Anna Schmidt",
         "Par Marie Dupont",
         "To contact the reporter on this story: Don Jeffrey in New York at djeffrey1@example.net",
         "John Harris can be reached at jharris@example.com or 412-481-5432.",
+        "We pay for your stories! Do you have a story for our news team? Email us at tips@example.co.uk",
+        "Have a story? Contact us.",
     ],
     "click": ["Click here to sign up", "Klicken Sie hier für mehr", "Cliquez ici pour lire la suite"],
     "language": ["ru", "EN | DE | FR", "English", "Русский"],
@@ -101,9 +108,27 @@ BOILERPLATE = {
         "Photograph by Stephen Voss/Redux.",
         "(Picture: EPIC)",
         "Foto: Michael Kappeler/dpa",
+        "(Pic: DS)",
+        "Pics: Getty",
     ],
-    "media": ["Play slideshow", "Scroll down for video", "Copy link to paste in your message", "Getty Images"],
-    "related": ["More stories from BIO", "You may also like", "Most read", "Lire aussi", "Читайте также"],
+    "media": [
+        "Play slideshow",
+        "Scroll down for video",
+        "Copy link to paste in your message",
+        "Getty Images",
+        "Image",
+        "Download Image",
+        "Fullscreen Image",
+    ],
+    "related": [
+        "More stories from BIO",
+        "You may also like",
+        "Most read",
+        "Lire aussi",
+        "Читайте также",
+        "MOST READ IN NEWS",
+        "Most popular in Sport",
+    ],
     "pitch": [
         "The news, but shorter, delivered straight to your inbox.",
         "By signing up, you agree to our Privacy Policy and European users agree to the data transfer policy.",
@@ -130,6 +155,12 @@ ARTICLE = [
     "More than 200 people attended the funeral on Friday.",
     "— Pittsburgh Steelers (@steelers) September 25, 2018",  # a quoted tweet's attribution stays
     "Those looking for friends and family can call the hotline or sign up to receive updates by text.",
+    "I agree that the council should send more officers, she said.",
+    "Voters had to check the box next to the candidate's name.",
+    "Image is everything in politics, the adviser said.",
+    "Pictures of the flood spread quickly on social media.",
+    "Most read in the region were the local papers, the study found.",
+    "They have a story to tell about the war, and they tell it well.",
 ]
 
 
