@@ -66,6 +66,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--profile", choices=STEPS)
     ap.add_argument("--sort", default="tottime")
+    ap.add_argument("--top", type=int, default=45)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="overhead-bench-"))
     try:
@@ -81,7 +82,7 @@ def main() -> None:
             prof.enable()
             run_step(work, args.profile, shards)
             prof.disable()
-            pstats.Stats(prof).sort_stats(args.sort).print_stats(45)
+            pstats.Stats(prof).sort_stats(args.sort).print_stats(args.top)
             return
         total = 0.0
         for step in STEPS:
