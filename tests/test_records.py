@@ -78,3 +78,40 @@ def test_cleaned_lines_are_still_json_with_every_field(tmp_path: Path) -> None:
     (got,) = read_cleaned(tmp_path / "one.jsonl")
     assert isinstance(got["text"], Raw) and got["text"].data == json.dumps(rec["text"], ensure_ascii=False,
                                                                            separators=(",", ":")).encode()
+
+
+PREPARED_TEXTS = ["", "\n", "line\r\nnext\rthird\n\n", "nul \x00 and \x85 and \u2028", "{\"text_bytes\": 3}\n"]
+
+
+def test_prepared_records_read_back_as_a_json_line_would(tmp_path: Path) -> None:
+    """Framed texts (newlines, CR, NUL, surrogates, JSON-looking text) and plain-JSON rejects come back
+    exactly as writing and reading each record as one JSON line gives them, in order."""
+    from flows.atomic import loads
+    from flows.records import prepared_record, read_prepared
+
+    records = RECORDS + [_ok(f"t{i}", text, {"i": i}) for i, text in enumerate(PREPARED_TEXTS)]
+    path = tmp_path / "prepared.jsonl"
+    path.write_bytes(b"".join(prepared_record(rec) for rec in records))
+    got = list(read_prepared(path))
+    want = [loads(dumps_bytes(rec)) for rec in records]
+    assert [repr(r) for r in got] == [repr(r) for r in want]
+    assert [r["text"] for r in got if r["status"] == "ok"] == [r["text"] for r in records if r["status"] == "ok"]
+
+
+def test_prepared_shard_of_an_older_version_is_read(tmp_path: Path) -> None:
+    from flows.records import read_prepared
+
+    path = tmp_path / "old.jsonl"
+    path.write_bytes(b"".join(dumps_bytes(rec) + b"\n" for rec in RECORDS))
+    assert [repr(r) for r in read_prepared(path)] == [repr(r) for r in read_jsonl(path)]
+
+
+def test_cut_prepared_shard_is_an_error_not_a_short_text(tmp_path: Path) -> None:
+    import pytest
+
+    from flows.records import prepared_record, read_prepared
+
+    path = tmp_path / "cut.jsonl"
+    path.write_bytes(prepared_record(RECORDS[0])[:-5])
+    with pytest.raises(ValueError, match="cut short"):
+        list(read_prepared(path))
