@@ -22,6 +22,7 @@ from flows.documents import RawDoc, Reject
 
 _BOM = b"\xef\xbb\xbf"
 _CHUNK = 1 << 20  # bytes read at a time: memory per file stays bounded whatever the input
+READ_BUFFER = 1 << 18  # JSONL lines of a few KB: readline costs ~2× less than with the default 8 KB buffer
 
 
 class InputError(ValueError):
@@ -367,7 +368,7 @@ def read_shard(shard: Shard, opts: InputOptions) -> Iterator[RawDoc | Reject]:
             yield RawDoc(file.name, file.source, file.site, {}, data=data)
         return
     file = shard.files[0]
-    with open(file.path, "rb") as fh:
+    with open(file.path, "rb", buffering=READ_BUFFER) as fh:
         fh.seek(shard.start)
         line_no = shard.first_line - 1
         pos = shard.start

@@ -24,6 +24,8 @@ import orjson
 from flows.atomic import Raw, dumps_bytes, loads
 
 _BIG = ("text", "meta", "edits")
+# read buffer for shard files: lines of a few KB each cost ~2× less to iterate than with the default 8 KB
+READ_BUFFER = 1 << 18
 _TEXT = b',"text":'
 
 
@@ -58,7 +60,7 @@ def cleaned_line(rec: dict[str, Any]) -> bytes:
 
 def read_cleaned(path: Path) -> Iterator[dict[str, Any]]:
     """The records of a cleaned shard; text, meta and edits of tab-separated lines stay unparsed."""
-    with open(path, "rb") as fh:
+    with open(path, "rb", buffering=READ_BUFFER) as fh:
         for line in fh:
             parts = line.split(b"\t")
             if len(parts) != 7:
@@ -96,7 +98,7 @@ def prepared_record(rec: dict[str, Any]) -> bytes:
 def read_prepared(path: Path) -> Iterator[dict[str, Any]]:
     """The records of a prepared shard, in order, with their texts as they were written; plain JSON
     lines (rejects, work folders of older versions) are read as they are."""
-    with open(path, "rb") as fh:
+    with open(path, "rb", buffering=READ_BUFFER) as fh:
         for line in fh:
             rec = loads(line)
             size = rec.get(_TEXT_BYTES)
