@@ -76,38 +76,3 @@ def record_edit_rules(rec: dict[str, Any]) -> list[list[str]]:
     rules = rec.get("edit_rules")
     return rules if rules is not None else edit_rules(rec.get("edits", []))
 
-
-# A prepared-shard record (``prepare_shard`` → ``clean_shard``, inside the work folder only) is its
-# JSON head with ``"text_bytes": n`` in place of the text, a newline, then the text as ``n`` bytes of
-# UTF-8 (lone surrogates kept, "surrogatepass") and a newline: decoding UTF-8 costs about a quarter
-# of parsing the same text as a JSON string, and encoding it a tenth of writing one.
-_TEXT_BYTES = "text_bytes"
-
-
-def prepared_record(rec: dict[str, Any]) -> bytes:
-    """One record of a prepared shard, newline included (see above). Records without a string text
-    (rejects) are one plain JSON line."""
-    text = rec.get("text")
-    if not isinstance(text, str):
-        return dumps_bytes(rec) + b"\n"
-    data = text.encode("utf-8", "surrogatepass")
-    head = dumps_bytes({(_TEXT_BYTES if k == "text" else k): (len(data) if k == "text" else v) for k, v in rec.items()})
-    return b"".join((head, b"\n", data, b"\n"))
-
-
-def read_prepared(path: Path) -> Iterator[dict[str, Any]]:
-    """The records of a prepared shard, in order, with their texts as they were written; plain JSON
-    lines (rejects, work folders of older versions) are read as they are."""
-    with open(path, "rb", buffering=READ_BUFFER) as fh:
-        for line in fh:
-            rec = loads(line)
-            size = rec.get(_TEXT_BYTES)
-            if size is None:
-                yield rec
-                continue
-            data = fh.read(size + 1)
-            if len(data) != size + 1 or not data.endswith(b"\n"):
-                raise ValueError(f"{path}: prepared record {rec.get('id')!r} is cut short")
-            text = data[:-1].decode("utf-8", "surrogatepass")
-            # the text back in its place: the record is the one that was written, key order included
-            yield {("text" if k == _TEXT_BYTES else k): (text if k == _TEXT_BYTES else v) for k, v in rec.items()}

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from cleaners.boilerplate import doc_line_keys
-from flows.atomic import AtomicFiles, atomic_open, dumps_bytes, loads, write_json, write_json_compact
+from flows.atomic import AtomicFiles, atomic_open, dumps_bytes, loads, read_jsonl, write_json, write_json_compact
 from flows.config import RunOptions, Settings
 from flows.dedup import doc_date, feature_arrays
 from flows.documents import RawDoc, Reject
@@ -36,7 +36,7 @@ from flows.outputs import (
     write_clusters,
 )
 from flows.pipeline import Doc, pipeline_for
-from flows.records import cleaned_line, prepared_record, read_cleaned, read_prepared
+from flows.records import cleaned_line, read_cleaned
 
 T = TypeVar("T")
 WORK_DIR_NAME = ".textwash-work"
@@ -217,7 +217,7 @@ def prepare_shard(work_root: str, index: int) -> dict[str, Any]:
                 if isinstance(out, Reject):
                     fh.write(dumps_bytes(_reject_record(out)) + b"\n")
                     continue
-                fh.write(prepared_record({"status": "ok", **out.to_json()}))
+                fh.write(dumps_bytes({"status": "ok", **out.to_json()}) + b"\n")
                 text_key, line_keys = doc_line_keys(out.text)
                 if (out.site, text_key) in seen:
                     continue
@@ -277,7 +277,7 @@ def clean_shard(work_root: str, index: int) -> dict[str, Any]:
     pipe.take_timings()
     started = time.perf_counter()
     with atomic_open(work.cleaned(index), "wb") as fh:  # streamed in batches, like prepare_shard
-        for batch in _batches(read_prepared(work.prepared(index)), _record_chars, pipe.s.run):
+        for batch in _batches(read_jsonl(work.prepared(index)), _record_chars, pipe.s.run):
             ok = [rec.pop("status") == "ok" for rec in batch]
             docs = [Doc.from_json(rec) for rec, good in zip(batch, ok, strict=True) if good]
             cleaned = pipe.clean_many([(doc, repeated.get(doc.site, frozenset())) for doc in docs])
