@@ -248,6 +248,7 @@ def write_json_compact(path: Path, data: Any) -> None:
 
 
 def read_jsonl(path: Path) -> Iterator[Any]:
-    with open(path, "rb") as fh:
+    # a 256 KB buffer: shard lines of a few KB iterate ~2x cheaper than with the default 8 KB
+    with open(path, "rb", buffering=1 << 18) as fh:
         for line in fh:
             yield loads(line)

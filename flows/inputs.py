@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import stat
 import sys
 import zlib
@@ -14,11 +15,14 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+import orjson
+
 from flows.config import InputOptions
 from flows.documents import RawDoc, Reject
 
 _BOM = b"\xef\xbb\xbf"
 _CHUNK = 1 << 20  # bytes read at a time: memory per file stays bounded whatever the input
+READ_BUFFER = 1 << 18  # JSONL lines of a few KB: readline costs ~2× less than with the default 8 KB buffer
 
 
 class InputError(ValueError):
@@ -318,6 +322,11 @@ def _scan_lines(fh: IO[bytes], limit: int, whole: bool) -> list[int]:
     return ends
 
 
+# ``http(s)://host`` with a lower-case ASCII host name, no port or user, then the end, "/", "?" or "#":
+# the host is what ``urlsplit(url).hostname`` gives, at a fraction of its cost (others take urlsplit)
+_SIMPLE_URL = re.compile(r"https?://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?:[/?#]|\Z)")
+
+
 def _site_from_record(record: dict[str, Any], default: str) -> str:
     for key in ("source", "domain"):
         value = record.get(key)
@@ -325,6 +334,9 @@ def _site_from_record(record: dict[str, Any], default: str) -> str:
             return value
     url = record.get("url")
     if isinstance(url, str) and url:
+        simple = _SIMPLE_URL.match(url)
+        if simple:
+            return simple[1].removeprefix("www.")
         try:
             host = urlsplit(url).hostname
         except ValueError:  # e.g. a malformed IPv6 literal
@@ -356,7 +368,7 @@ def read_shard(shard: Shard, opts: InputOptions) -> Iterator[RawDoc | Reject]:
             yield RawDoc(file.name, file.source, file.site, {}, data=data)
         return
     file = shard.files[0]
-    with open(file.path, "rb") as fh:
+    with open(file.path, "rb", buffering=READ_BUFFER) as fh:
         fh.seek(shard.start)
         line_no = shard.first_line - 1
         pos = shard.start
@@ -394,6 +406,44 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"non-standard JSON constant {name}")
 
 
+def _loads_record(line: bytes) -> Any:
+    """``json.loads(line, parse_constant=_reject_constant)``, by orjson when its result is the same.
+
+    orjson (~3× faster) refuses most of what :mod:`json` reads differently or refuses (NaN, Infinity,
+    numbers out of float range, lone surrogates, non-UTF-8 text). It does read integers beyond 64 bits
+    (as floats) and nesting deeper than :mod:`json`'s recursion limit: a result holding a float of
+    magnitude ≥ 2**63 or nested deeper than ``_MAX_DEPTH``, and every line orjson refuses, is read by
+    :mod:`json` (its value, or its error)."""
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line, parse_constant=_reject_constant)
+    if not _plain(record):
+        return json.loads(line, parse_constant=_reject_constant)
+    return record
+
+
+def _plain(value: Any) -> bool:
+    """No float of magnitude ≥ 2**63 (what orjson makes of a huge integer) and nesting at most
+    ``_MAX_DEPTH`` deep. Iterative, so deep nesting never hits Python's recursion limit here."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, float):
+            if not -_HUGE < item < _HUGE:
+                return False
+        elif isinstance(item, dict | list):
+            if depth >= _MAX_DEPTH:
+                return False
+            values = item.values() if isinstance(item, dict) else item
+            stack.extend((v, depth + 1) for v in values if not isinstance(v, str))
+    return True
+
+
+_MAX_DEPTH = 100  # far below json's recursion limit; deeper records are rare and take the slow path
+_HUGE = float(2**63)
+
+
 def _parse_record(line: bytes, file: InputFile, line_no: int, opts: InputOptions) -> RawDoc | Reject:
     default_id = f"{file.name}:{line_no}"
     if len(line) > opts.max_doc_bytes:
@@ -404,7 +454,7 @@ def _parse_record(line: bytes, file: InputFile, line_no: int, opts: InputOptions
     if not line.strip():
         return Reject(default_id, file.source, "empty", "blank line")
     try:
-        record = json.loads(line, parse_constant=_reject_constant)
+        record = _loads_record(line)
     except RecursionError:
         return Reject(default_id, file.source, "too_deep", "JSON nested too deeply to parse")
     except UnicodeDecodeError as exc:

@@ -24,6 +24,8 @@ import orjson
 from flows.atomic import Raw, dumps_bytes, loads
 
 _BIG = ("text", "meta", "edits")
+# read buffer for shard files: lines of a few KB each cost ~2× less to iterate than with the default 8 KB
+READ_BUFFER = 1 << 18
 _TEXT = b',"text":'
 
 
@@ -58,7 +60,7 @@ def cleaned_line(rec: dict[str, Any]) -> bytes:
 
 def read_cleaned(path: Path) -> Iterator[dict[str, Any]]:
     """The records of a cleaned shard; text, meta and edits of tab-separated lines stay unparsed."""
-    with open(path, "rb") as fh:
+    with open(path, "rb", buffering=READ_BUFFER) as fh:
         for line in fh:
             parts = line.split(b"\t")
             if len(parts) != 7:
@@ -73,3 +75,4 @@ def record_edit_rules(rec: dict[str, Any]) -> list[list[str]]:
     """``edit_rules`` of a record from :func:`read_cleaned` (computed from its edits if not stored)."""
     rules = rec.get("edit_rules")
     return rules if rules is not None else edit_rules(rec.get("edits", []))
+
