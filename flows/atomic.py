@@ -247,8 +247,12 @@ def write_json_compact(path: Path, data: Any) -> None:
         fh.write(b"\n")
 
 
+# read buffer for JSON Lines files (inputs, shard files): lines of a few KB iterate ~2x cheaper than
+# with the default 8 KB
+READ_BUFFER = 1 << 18
+
+
 def read_jsonl(path: Path) -> Iterator[Any]:
-    # a 256 KB buffer: shard lines of a few KB iterate ~2x cheaper than with the default 8 KB
-    with open(path, "rb", buffering=1 << 18) as fh:
+    with open(path, "rb", buffering=READ_BUFFER) as fh:
         for line in fh:
             yield loads(line)

@@ -224,11 +224,8 @@ def run_local(inputs: list[str], out: Path, settings: Settings,
         # threads for the GIL, and its memory (malloc arenas of many task threads) is not kept by
         # this process; measured, in-thread work grew the CLI to 516 MB RSS on 20,000 documents.
         # forkserver: workers never inherit Prefect's threads or event loop from this process
-        if pool is None:
-            pool = workers.forkserver_pool(n_workers)
-            settings_json = settings.model_dump_json()
-            for _ in range(n_workers):  # workers load rules and profiles while Prefect starts up
-                pool.submit(stages.warm_up, settings_json)
+        if pool is None:  # Prefect is imported here: never fork this process
+            pool, _ = workers.fork_pool(n_workers, settings.model_dump_json(), allow_fork=False)
     _POOL = pool
     try:
         if api_server is not None:

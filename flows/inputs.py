@@ -17,12 +17,12 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from flows.atomic import READ_BUFFER
 from flows.config import InputOptions
 from flows.documents import RawDoc, Reject
 
 _BOM = b"\xef\xbb\xbf"
 _CHUNK = 1 << 20  # bytes read at a time: memory per file stays bounded whatever the input
-READ_BUFFER = 1 << 18  # JSONL lines of a few KB: readline costs ~2× less than with the default 8 KB buffer
 
 
 class InputError(ValueError):

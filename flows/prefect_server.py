@@ -71,17 +71,23 @@ def _await_start(started: Callable[[], bool], ended: Callable[[], str | None], s
     raise ServerStartError(f"the local Prefect API server did not start within {limit:.0f} s")
 
 
+class _OnLocalPort:
+    """A server on 127.0.0.1:``port``."""
+
+    port: int
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+
 @dataclass
-class LocalServer:
+class LocalServer(_OnLocalPort):
     """A running (or starting) server subprocess and its API URL."""
 
     port: int
     proc: subprocess.Popen[bytes]
     ready: bool = field(default=False)
-
-    @property
-    def api_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api"
 
     def _healthy(self) -> bool:
         try:
@@ -111,17 +117,13 @@ class LocalServer:
 
 
 @dataclass
-class ThreadServer:
+class ThreadServer(_OnLocalPort):
     """The API server app served by uvicorn on a daemon thread of this process."""
 
     port: int
     server: Any  # uvicorn.Server
     thread: threading.Thread
     ready: bool = field(default=False)
-
-    @property
-    def api_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api"
 
     def wait_ready(self, timeout: float | None = None) -> None:
         """Block until uvicorn has started (the app's lifespan ran: database migrated, services up)."""

@@ -21,11 +21,9 @@ from typing import Any
 
 import orjson
 
-from flows.atomic import Raw, dumps_bytes, loads
+from flows.atomic import READ_BUFFER, Raw, dumps_bytes, loads
 
 _BIG = ("text", "meta", "edits")
-# read buffer for shard files: lines of a few KB each cost ~2× less to iterate than with the default 8 KB
-READ_BUFFER = 1 << 18
 _TEXT = b',"text":'
 
 

@@ -84,16 +84,17 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)  # cannot be tied to the CLI, or it is already gone
 
 
-def fork_pool(workers: int, settings_json: str) -> tuple[ProcessPoolExecutor, bool]:
+def fork_pool(workers: int, settings_json: str, allow_fork: bool = True) -> tuple[ProcessPoolExecutor, bool]:
     """``workers`` processes forked from this one now and warming up, or a forkserver pool if that is
-    not safe. Returns ``(pool, forked)``: forked workers end with this process (no watchdog needed).
+    not safe (or ``allow_fork`` is False). Returns ``(pool, forked)``: forked workers end with this
+    process (no watchdog needed).
 
     Forking is safe only while this process runs a single thread (a forked child gets no other
     thread, but may inherit a lock one of them held): call it before Prefect is imported.
     """
     from flows import stages  # loaded once here, shared by the workers
 
-    if threading.active_count() > 1 or sys.platform != "linux":
+    if not allow_fork or threading.active_count() > 1 or sys.platform != "linux":
         pool = forkserver_pool(workers)
         forked = False
     else:
