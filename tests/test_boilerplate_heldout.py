@@ -1,7 +1,9 @@
 """Held-out check: scraped-page fragments written for this test (tests/data/boilerplate_heldout), in
-English, German, French, Spanish, Italian, Portuguese, Dutch, Russian and Polish, with page furniture
-(share bars, consent banners, newsletter and app pitches, read-also links, bylines, photo credits,
-counters, timestamps, copyright, language switchers, "back to top", comment prompts) around article
+English, German, French, Spanish, Italian, Portuguese, Dutch, Russian, Polish, Ukrainian and Greek, with
+page furniture (share bars, consent banners and cookie walls, newsletter and app pitches, read-also links,
+bylines and author boxes, photo credits and galleries, audio/video players, paywalls, live-blog clocks,
+market tickers, event listings, "most read" widgets, comment sections, counters, timestamps, copyright,
+language switchers, "back to top", print/AMP links) around article
 text. Every boilerplate line must go and every article line (headline, subheadings, paragraphs) stay;
 the few known misses are listed with their reason and must keep failing until fixed (strict xfail)."""
 
@@ -23,6 +25,13 @@ KNOWN_MISSES = {
     "en-language-switch": "headline shares 2 of 8 content words",
     # "Stati Uniti", "italiano" are among the 1000 most frequent Italian stopwords ("sono stati")
     "it-vino": "headline words are frequent Italian stopwords",
+    # batch 3 (written blind): headlines sharing < 2 content words with the body ("shipping"/"ships",
+    # "costs"/"cost"; "Retraites ... France"; "Москве" among the frequent Russian stopwords)
+    "en-b3-podcast-player": "headline shares no 5-letter stem with the body",
+    "fr-b3-direct-manif": "headline shares one content word with the body",
+    "ru-b3-onlayn-foto": "headline shares one content word outside the stoplist core",
+    # a one-sentence live-blog entry between a clock line and the share bar: both neighbours are bad
+    "pt-b3-aovivo-cookiewall": "short last live-blog entry between a clock and a share bar",
 }
 
 
@@ -44,8 +53,8 @@ def _removed(fr: Fragment) -> dict[int, str]:
 
 def test_fragments_cover_the_languages():
     langs = {name.split("-")[0] for name in FRAGMENTS}
-    assert {"en", "de", "fr", "es", "it", "pt", "nl", "ru", "pl"} <= langs
-    assert len(FRAGMENTS) >= 30
+    assert {"en", "de", "fr", "es", "it", "pt", "nl", "ru", "pl", "uk", "el"} <= langs
+    assert len(FRAGMENTS) >= 62
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,92 @@
+"""Rules for site furniture added after the blind held-out round (batch 3): players, live-blog labels and
+clocks, market tickers, see-all/more-news links, author boxes, paywalls, comment logins, follow/app
+pitches. Lines here are new (not in the fragments); each must match its rule, and look-alike article
+sentences must match none."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.boilerplate_helpers import pipe, strip
+
+FURNITURE = {
+    "media:player-controls": ["Audio abspielen", "Plein écran", "Sottotitoli", "Ouça a notícia", "Субтитры"],
+    "media:player-position": ["0:12 / 4:05", "1:02:11 / 1:30:00"],
+    "timestamp:live-label": ["Live updates", "EN DIRECTO", "Прямой эфир", "Ζωντανά"],
+    "timestamp:clock-h": ["7h05", "21 h 40"],
+    "advertising:ticker-quote": ["DAX 18.450,12 -0,35%", "FTSE 100 7,712.3 ▼ 0.2%", "Brent 79,10 +1,2 %"],
+    "navigation:see-all": [
+        "See all podcasts",
+        "Voir toutes les vidéos",
+        "Vedi tutti gli eventi",
+        "Показать все материалы",
+    ],
+    "related:more-news-of": ["Altre notizie di Sport", "Mais notícias de Política", "Plus d'actualités"],
+    "author:author-box": ["Über den Autor", "Sobre a autora", "Об авторе"],
+    "author:author-bio": [
+        "Tom Becker ist Korrespondent in Brüssel und berichtet über die EU.",
+        "Ana Ruiz es periodista de la sección de Cultura.",
+        "Sam Lee covers technology and startups for the paper.",
+    ],
+    "subscription:paywall-line": [
+        "Nur für Abonnenten",
+        "Riservato agli abbonati",
+        "Sie sind bereits Abonnent? Hier einloggen",
+        "Abonnez-vous pour lire la suite de l'article",
+    ],
+    "subscription:paywall-offer": ["3 Monate für 1 € lesen – Abo", "Try 1 month for $1"],
+    "comments:comment-login": ["Sign in to join the comments", "Connectez-vous pour commenter cet article"],
+    "subscription:follow-pitch-more": ["Follow us on Google News", "Iscriviti al nostro canale Telegram"],
+    "subscription:app-pitch-more": ["Open in app", "Установите приложение и читайте новости"],
+}
+
+LOOK_ALIKES = [
+    "Inflation rose to 2.4% in March, up from 2.1% in February.",
+    "The index closed 0.4% higher on Friday after a volatile week.",
+    "Subscribers will pay €9.99 a month from April, the company said.",
+    "Bitcoin tests $100,000 again",
+    "Streaming service raises prices for subscribers to $18",
+    "The live concert drew more than 40,000 fans to the stadium.",
+    "She said she would see all the documents before deciding.",
+    "The author of the report, a former judge, said the findings were clear.",
+    "Readers can log in to the archive to read older editions.",
+    "The minister said the app would be available from next week.",
+    "Marie Curie is a pioneer whose work changed physics and chemistry.",
+]
+
+
+def _match(line: str):
+    return pipe().rules.match(line, 0.05)
+
+
+@pytest.mark.parametrize(("label", "line"), [(k, ln) for k, lines in FURNITURE.items() for ln in lines])
+def test_furniture_matches_its_rule(label, line):
+    rule = _match(line)
+    assert rule is not None, line
+    assert rule.label.endswith(label), (line, rule.label)
+
+
+@pytest.mark.parametrize("line", LOOK_ALIKES)
+def test_look_alike_sentences_match_no_rule(line):
+    assert _match(line) is None, (line, _match(line).label)
+
+
+def test_author_box_after_article_goes():
+    """An author box below a real article (seed-like text) goes with its audit reason, the article stays."""
+    body = [
+        "Heat pumps outsell gas boilers for the first time",
+        "More heat pumps than gas boilers were sold in the country last year, according to figures published"
+        " by the industry association on Monday, a first since the association began collecting data.",
+        "Subsidies of up to 70 percent of the installation cost and higher gas prices drove the change,"
+        " the association said, adding that installers were struggling to keep up with demand.",
+        "Share this article",
+        "About the author",
+        "Lena Fischer is a business reporter based in Berlin who writes about energy and housing.",
+    ]
+    res = strip("\n".join(body))
+    assert res.text.startswith(body[0])
+    assert body[2] in res.text
+    assert "About the author" not in res.text and "Lena Fischer" not in res.text
+    rules = {e.before.strip(): e.rule for e in res.edits if e.before.strip()}
+    assert rules["About the author"] == "rule:author:author-box"
+    assert rules[body[-1]] == "rule:author:author-bio"
