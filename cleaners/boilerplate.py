@@ -112,6 +112,10 @@ class BoilerplateOptions(Options):
     title_skip_hard: bool  # lines with hard evidence (bylines, share bars) do not count in title_window
     title_list_lines: int = Field(ge=0)  # the nearest link-list lines above the article may be its headline
     subheads: bool  # also rescue title-like lines inside the article right before a good line
+    # title-like lines right before a line of these rule categories (a headline above its byline and date)
+    # are headline candidates up to title_far_window lines above the article
+    title_far_before: list[str]
+    title_far_window: int = Field(ge=0)
     title_min_shared: int = Field(ge=1)  # content words a title shares with the article body ...
     title_min_share: float = Field(ge=0, le=1)  # ... and as a share of its own content words
     # content words of titles are words not among this many most frequent stopwords (0: the whole list)
@@ -357,6 +361,8 @@ def _keep_titles(
     """Rescue the headline and subheads: title-like lines in the window above the article, or right
     before one of its good lines, that share content words with the article's start."""
     window = _title_window(items, first, o)
+    if o.title_far_window and o.title_far_before:
+        window += _headers_above(items, first, o)
     if o.subheads:
         window += [
             it for j, it in enumerate(items[first:last], first) if _titled(it, o) and items[j + 1].cls == GOOD
@@ -379,6 +385,18 @@ def _keep_titles(
         shared = sum(_starts_word(body, s) for s in stems)
         if shared >= o.title_min_shared and shared >= o.title_min_share * len(stems):
             it.cls, it.why, it.hard = GOOD, "", False
+
+
+def _headers_above(items: list[_Line], first: int, o: BoilerplateOptions) -> list[_Line]:
+    """The nearest title-like line up to ``title_far_window`` lines above the article that stands right
+    before a byline or date line: the header of the article ("<headline>", "By <name>", "<date>") above
+    a gallery, a video player or a share bar (one line: a list of related headlines with dates above the
+    article gives one candidate, not many)."""
+    marks = tuple(f"rule:{c}:" for c in o.title_far_before)
+    for j in range(first - 2, max(0, first - o.title_far_window) - 1, -1):
+        if _titled(items[j], o) and items[j + 1].why.startswith(marks):
+            return [items[j]]
+    return []
 
 
 def _title_window(items: list[_Line], first: int, o: BoilerplateOptions) -> list[_Line]:
