@@ -13,7 +13,7 @@ FURNITURE = {
     "media:player-controls": ["Audio abspielen", "Plein écran", "Sottotitoli", "Ouça a notícia", "Субтитры"],
     "media:player-position": ["0:12 / 4:05", "1:02:11 / 1:30:00"],
     "timestamp:live-label": ["Live updates", "EN DIRECTO", "Прямой эфир", "Ζωντανά"],
-    "timestamp:clock-h": ["7h05", "21 h 40"],
+    "clock:live-clock": ["7h05", "21 h 40"],
     "advertising:ticker-quote": ["DAX 18.450,12 -0,35%", "FTSE 100 7,712.3 ▼ 0.2%", "Brent 79,10 +1,2 %"],
     "navigation:see-all": [
         "See all podcasts",

@@ -30,8 +30,6 @@ KNOWN_MISSES = {
     "en-b3-podcast-player": "headline shares no 5-letter stem with the body",
     "fr-b3-direct-manif": "headline shares one content word with the body",
     "ru-b3-onlayn-foto": "headline shares one content word outside the stoplist core",
-    # a one-sentence live-blog entry between a clock line and the share bar: both neighbours are bad
-    "pt-b3-aovivo-cookiewall": "short last live-blog entry between a clock and a share bar",
 }
 
 
