@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.boilerplate_helpers import pipe, strip
+from tests.boilerplate_helpers import load_jsonl, pipe, strip
 
 FURNITURE = {
     "media:player-controls": ["Audio abspielen", "Plein écran", "Sottotitoli", "Ouça a notícia", "Субтитры"],
@@ -90,3 +90,46 @@ def test_author_box_after_article_goes():
     rules = {e.before.strip(): e.rule for e in res.edits if e.before.strip()}
     assert rules["About the author"] == "rule:author:author-box"
     assert rules[body[-1]] == "rule:author:author-bio"
+
+
+def _page_flags(page: dict, **over) -> dict[str, bool]:
+    lines = [ln["text"] for ln in page["lines"]]
+    res = strip("\n".join(lines), **over)
+    gone = {e.before.strip() for e in res.edits if e.before.strip()}
+    return {t: t not in gone for t in lines}
+
+
+def test_headline_above_byline_and_gallery_stays():
+    """A real page (GoogleTrends train gt_81): headline, byline, date, then a photo gallery of 17 lines,
+    then the article. The headline is the title-like line right before the byline, 20 lines above the
+    article, and stays; without that signal (title_far_window = 0) it goes. The author box goes."""
+    page = load_jsonl("googletrends-train-header.jsonl")[0]
+    head = "Amber Alert issued for 6-year-old boy abducted from his Modesto home"
+    kept = _page_flags(page)
+    assert kept[head]
+    assert kept[page["lines"][47]["text"]]  # the article's first paragraph
+    assert not kept["By Jill Tucker"] and not kept["Most Popular"]
+    assert not kept[page["lines"][53]["text"]]  # "Jill Tucker is a San Francisco Chronicle staff writer. ..."
+    assert not _page_flags(page, title_far_window=0)[head]
+
+
+def test_live_blog_clock_lines_do_not_cut_entries():
+    """Clock lines of a live blog go (category `clock`) but do not make a short entry between them bad."""
+    lines = [
+        "Live updates",
+        "Storm Ciarán: thousands without power in Cornwall",
+        "More than 150,000 homes in Cornwall and Devon were left without electricity on Thursday after Storm"
+        " Ciarán brought gusts of up to 100 mph to the south-west coast, the network operator said.",
+        "10:42 GMT",
+        "Engineers have restored power to about a third of the affected homes, the operator said.",
+        "10:15 GMT",
+        "Great Western Railway has cancelled all trains west of Exeter until at least midday.",
+        "Share this post",
+        "Most read",
+    ]
+    res = strip("\n".join(lines))
+    rules = {e.before.strip(): e.rule for e in res.edits if e.before.strip()}
+    assert rules["10:42 GMT"] == "rule:clock:live-clock"
+    assert lines[4] in res.text and lines[6] in res.text
+    skip = [c for c in pipe().s.boilerplate.context_skip_categories if c != "clock"]
+    assert lines[6] not in strip("\n".join(lines), context_skip_categories=skip).text
