@@ -30,6 +30,9 @@ KNOWN_MISSES = {
     "en-b3-podcast-player": "headline shares no 5-letter stem with the body",
     "fr-b3-direct-manif": "headline shares one content word with the body",
     "ru-b3-onlayn-foto": "headline shares one content word outside the stoplist core",
+    # batch 4 (written blind after the batch-3 fixes): a player's "Watch: <video title>" line; a "Watch:" lead
+    # rule costs GoogleTrends train/dev 0.834 -> 0.830 char-F1 (it labels in-article video titles content)
+    "en-b4-video-authorbox": "'Watch: <video title>' line above the headline",
 }
 
 
@@ -52,7 +55,7 @@ def _removed(fr: Fragment) -> dict[int, str]:
 def test_fragments_cover_the_languages():
     langs = {name.split("-")[0] for name in FRAGMENTS}
     assert {"en", "de", "fr", "es", "it", "pt", "nl", "ru", "pl", "uk", "el"} <= langs
-    assert len(FRAGMENTS) >= 62
+    assert len(FRAGMENTS) >= 70
 
 
 @pytest.mark.parametrize(
