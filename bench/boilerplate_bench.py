@@ -75,7 +75,7 @@ def summary(res: dict[str, Any]) -> str:
     lc, cc = res["lines"]["content"], res["chars"]["content"]
     return (
         f"pages={res['pages']:4d} line-F1={lc['f1']:.3f} (P {lc['precision']:.3f} R {lc['recall']:.3f})  "
-        f"char-F1={cc['f1']:.3f} (P {cc['precision']:.3f} R {cc['recall']:.3f})  "
+        f"char-F1={cc['f1']:.4f} (P {cc['precision']:.3f} R {cc['recall']:.3f})  "
         f"clean-pages={res['clean_pages_share']:.3f}  perfect={res['perfect_pages_share']:.3f}  "
         f"page-avg-F1={res['page_macro_content_f1_chars']:.3f}"
     )

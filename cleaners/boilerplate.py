@@ -14,7 +14,9 @@ Each non-empty line is first labelled by the strongest evidence available, in th
 Context then decides the uncertain lines as jusText does (a short line between good paragraphs is a
 heading and stays; near-good next to good stays; the rest goes: ``classifier:short`` /
 ``classifier:neargood``); in-article furniture (credits, embeds, player controls:
-``context_skip_categories``) is looked past like a short line. A comment-section heading after the
+``context_skip_categories``) is looked past like a short line, and rule lines of
+``inside_keep_categories`` (author bios, whose patterns also fit news sentences about reporters) stay
+when they lie inside the article. A comment-section heading after the
 article ends it (``classifier:after-comments``), and so does a related-stories heading when little
 text that does not continue the article's topic follows (``classifier:after-related``). Finally the
 article is located as the largest cluster of good lines (other clusters stay if large or if they
@@ -94,6 +96,8 @@ class BoilerplateOptions(Options):
     block_soft_weight: float = Field(ge=0)  # weight of a bad line without rule/menu evidence (hard ones: 1)
     block_soft_categories: tuple[str, ...]  # rule categories that weigh as soft in gaps (dates, bylines)
     context_skip_categories: tuple[str, ...]  # rule categories the context pass looks past, as past short lines
+    # rule categories whose lines stay when they lie inside the article (between two of its good lines)
+    inside_keep_categories: tuple[str, ...]
     # other blocks stay if at least this share of the main block's chars ...
     block_keep_share: float = Field(ge=0)
     block_keep_chars: int = Field(ge=0)  # ... or at least this many characters of good lines (0: off)
@@ -495,11 +499,28 @@ def classify_lines(
         for j, it in enumerate(items):
             if it.cls == GOOD and j not in inside:
                 it.cls, it.why = BAD, "classifier:outside-main"
+        hard -= _keep_inside(items, kept, o.inside_keep_categories)
         _keep_titles(items, kept[0][0], kept[-1][1], stopwords.core(stop, o.title_stopwords), o)
     if hard + repeated_hits < o.min_hard_lines:
         # no page furniture: trust only hard evidence
         return {it.index: it.why for it in items if it.hard and it.why != LINK_LIST}
     return {it.index: it.why for it in items if it.cls != GOOD}
+
+
+def _keep_inside(items: list[_Line], kept: list[tuple[int, int, int]], categories: tuple[str, ...]) -> int:
+    """Turn lines of rule ``categories`` that lie between the first and last good line of a kept block
+    back into article lines (an author-bio pattern also matches a news sentence about a reporter); return
+    how many."""
+    if not categories:
+        return 0
+    marks = tuple(f"rule:{c}:" for c in categories)
+    count = 0
+    for first, last, _ in kept:
+        for it in items[first + 1 : last]:
+            if it.cls == BAD and it.why.startswith(marks):
+                it.cls, it.hard = GOOD, False
+                count += 1
+    return count
 
 
 def _topical(

@@ -23,7 +23,7 @@ FURNITURE = {
     ],
     "related:more-news-of": ["Altre notizie di Sport", "Mais notícias de Política", "Plus d'actualités"],
     "author:author-box": ["Über den Autor", "Sobre a autora", "Об авторе"],
-    "author:author-bio": [
+    "bio:author-bio": [
         "Tom Becker ist Korrespondent in Brüssel und berichtet über die EU.",
         "Ana Ruiz es periodista de la sección de Cultura.",
         "Sam Lee covers technology and startups for the paper.",
@@ -89,8 +89,32 @@ def test_author_box_after_article_goes():
     assert "About the author" not in res.text and "Lena Fischer" not in res.text
     rules = {e.before.strip(): e.rule for e in res.edits if e.before.strip()}
     assert rules["About the author"] == "rule:author:author-box"
-    assert rules[body[-1]] == "rule:author:author-bio"
+    assert rules[body[-1]] == "rule:bio:author-bio"
 
+
+
+def test_bio_like_sentences_inside_an_article_stay():
+    """News about reporters reads like an author bio ("<Name> is a ... reporter ..."): inside the article such
+    lines stay (`inside_keep_categories`); with the option off the bio rule takes them."""
+    body = [
+        "Court extends detention of reporter",
+        "A Moscow court on Tuesday extended the pre-trial detention of an American journalist by three months,"
+        " his lawyers said after the closed hearing.",
+        "Evan Gershkovich is a Wall Street Journal reporter who was detained in Yekaterinburg in March and"
+        " accused of espionage, which he and his employer deny.",
+        "The court rejected an appeal by his lawyers, who had asked for house arrest instead of detention in"
+        " Lefortovo prison.",
+        "Maria Petrova is a journalist for a regional newspaper and said she had been followed for weeks.",
+        "The United States has called the charges baseless and demanded his release, the State Department said.",
+        "Share this article",
+        "About the author",
+        "Lena Fischer is a business reporter based in Berlin who writes about energy and housing.",
+    ]
+    res = strip("\n".join(body))
+    assert body[2] in res.text and body[4] in res.text
+    assert "Lena Fischer" not in res.text  # after the article: still an author box
+    off = strip("\n".join(body), inside_keep_categories=())
+    assert body[2] not in off.text and body[4] not in off.text
 
 def _page_flags(page: dict, **over) -> dict[str, bool]:
     lines = [ln["text"] for ln in page["lines"]]
