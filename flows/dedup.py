@@ -36,7 +36,11 @@ from flows.index.base import exact_int, pack_sig16, sig16_similarity
 
 @dataclass
 class Features:
-    """Dedup features of a run's kept documents, in input order."""
+    """Dedup features of a run's kept documents, in input order.
+
+    Loaded with ``shingles=False`` (:func:`load_features`), the shingle hashes (most of the bytes)
+    stay in the shard files until :meth:`require` reads those of the documents that are compared.
+    """
 
     ids: list[str]
     keys: list[str]
@@ -45,9 +49,34 @@ class Features:
     dates: list[str]  # ISO date from the metadata, or ""
     shingles: np.ndarray  # all shingle hashes, concatenated (uint32)
     offsets: np.ndarray  # (n + 1,) start of each document's shingles
+    sources: list[Path] | None = None  # shard features files whose shingles are not read yet
+    loaded: np.ndarray | None = None  # per document: shingles read (None: every document's)
 
     def shingle_set(self, i: int) -> np.ndarray:
+        if self.loaded is not None and not self.loaded[i]:
+            raise LookupError(f"the shingles of document {i} were not loaded (Features.require)")
         return self.shingles[self.offsets[i] : self.offsets[i + 1]]
+
+    def require(self, wanted: np.ndarray) -> None:
+        """Read the shingle hashes of the documents where ``wanted`` (bool, per document) is set, if
+        they are still in the shard files; one shard file at a time, into one array sized first."""
+        if self.sources is None:
+            return
+        sizes = np.diff(self.offsets) * wanted
+        offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+        shingles = np.empty(int(offsets[-1]), dtype=np.uint32)
+        first = 0  # the shard's first document
+        for path in self.sources:
+            with np.load(path) as data:
+                inner = data["offsets"]
+                docs = inner.size - 1
+                picked = np.flatnonzero(wanted[first : first + docs])
+                if picked.size:
+                    part = data["shingles"]
+                    for j in picked.tolist():
+                        shingles[offsets[first + j] : offsets[first + j + 1]] = part[inner[j] : inner[j + 1]]
+            first += docs
+        self.shingles, self.offsets, self.loaded, self.sources = shingles, offsets, wanted.astype(bool), None
 
 
 def doc_date(meta: dict[str, Any], fields: tuple[str, ...] | list[str]) -> str:
@@ -89,9 +118,10 @@ def feature_arrays(
     }
 
 
-def load_features(paths: list[Path], num_perm: int) -> Features:
+def load_features(paths: list[Path], num_perm: int, shingles: bool = True) -> Features:
     """The features of every shard, concatenated. The shingle hashes (most of the bytes) are read
-    shard by shard into one array sized from the offsets first, so loading never holds them twice."""
+    shard by shard into one array sized from the offsets first, so loading never holds them twice;
+    with ``shingles=False`` they are left in the files for :meth:`Features.require`."""
     ids: list[str] = []
     keys: list[str] = []
     dates: list[str] = []
@@ -106,22 +136,20 @@ def load_features(paths: list[Path], num_perm: int) -> Features:
             sizes.append(np.diff(data["offsets"]))
     size = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
     offsets = np.concatenate(([0], np.cumsum(size))).astype(np.int64)
-    shingles = np.empty(int(offsets[-1]), dtype=np.uint32)
-    start = 0
-    for path in paths:
-        with np.load(path) as data:
-            part = data["shingles"]
-            shingles[start : start + part.size] = part
-            start += part.size
-    return Features(
+    f = Features(
         ids,
         keys,
         np.concatenate(sigs) if sigs else np.zeros((0, num_perm), dtype=np.uint32),
         np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64),
         dates,
-        shingles,
+        np.zeros(0, dtype=np.uint32),
         offsets,
+        sources=list(paths),
     )
+    if shingles:
+        f.require(np.ones(len(ids), dtype=bool))
+        f.loaded = None
+    return f
 
 
 def lsh_shape(settings: Settings) -> tuple[int, int]:
@@ -252,8 +280,11 @@ def deduplicate(f: Features, settings: Settings, session: Any = None) -> dict[st
     stats: dict[str, Any] = {"exact_pairs": 0, "candidates": 0, "near_pairs": 0}
     unique: list[int] = []
     first_with_key: dict[str, int] = {}
+    compared = np.zeros(n, dtype=bool)  # documents whose shingles are read: candidates and exact copies
     for i in live:
         first = first_with_key.setdefault(f.keys[i], i)
+        if first != i:
+            compared[[first, i]] = True  # a cluster's kept text can be an exact copy of a compared one
         if first != i and settings.dedup.exact:
             uf.union(first, i)
             stats["exact_pairs"] += 1
@@ -262,9 +293,14 @@ def deduplicate(f: Features, settings: Settings, session: Any = None) -> dict[st
     bands, rows = lsh_shape(settings)
     run_bands, run_rows = candidate_shape(settings)
     stats.update(bands=run_bands, rows=run_rows, index_bands=bands, index_rows=rows)
-    if settings.dedup.near and len(unique) > 1:
+    near = settings.dedup.near and len(unique) > 1
+    pairs = np.zeros((0, 2), dtype=np.int64)
+    if near:
         pairs = candidate_pairs(_band_keys(f.sigs, unique, run_bands, run_rows), settings.lsh.max_bucket)
         stats["candidates"] = len(pairs)
+    compared[np.asarray(unique, dtype=np.int64)[pairs.reshape(-1)]] = True
+    f.require(compared)
+    if near:
         rules: dict[str, int] = {}
         for a, b in pairs.tolist():
             i, j = unique[a], unique[b]
@@ -350,7 +386,7 @@ def deduplicate(f: Features, settings: Settings, session: Any = None) -> dict[st
 
 def run_dedup(feature_paths: list[Path], settings: Settings, out: Path, run_name: str = "") -> dict[str, Any]:
     """Deduplicate a run's features into ``out`` (decisions JSON); with ``index.path`` against the index."""
-    feats = load_features(feature_paths, settings.minhash.num_perm)
+    feats = load_features(feature_paths, settings.minhash.num_perm, shingles=False)  # read as compared
     if not settings.index.path:
         result = deduplicate(feats, settings)
     else:

@@ -68,7 +68,9 @@ def prepare_task(work_root: str, index: int) -> dict[str, Any]:
 
 @task(name="repeated-lines")
 def repeated_task(work_root: str, shards: int) -> dict[str, Any]:
-    return stages.find_repeated_lines(work_root, shards)
+    # in a worker: merging every shard's line counts takes ~20 MB for a moment, which this
+    # process (Prefect's threads, many malloc arenas) would keep for the rest of the run
+    return _run(stages.find_repeated_lines, work_root, shards)
 
 
 @task
@@ -127,10 +129,11 @@ def _map(fn: Any, label: str, work_root: str, shards: int) -> list[dict[str, Any
 
 
 def _publish_artifacts(report: dict[str, Any], work: stages.Work, cleaned: list[dict[str, Any]]) -> None:
-    from flows.artifacts import merge_line_counts, publish
+    from flows.artifacts import artifact_decisions, merge_line_counts, publish
 
     try:
-        decisions = stages.read_decisions(work)
+        # the few clusters shown, picked in a worker: the run's decisions stay out of this process
+        decisions = _run(artifact_decisions, str(work.dedup))
         publish(report, decisions, merge_line_counts(cleaned))
     except Exception as exc:  # artifacts are a view: never fail a finished run over them
         get_run_logger().warning("could not publish artifacts: %s", exc)

@@ -35,6 +35,16 @@ from typing import Any
 
 STARTUP_TIMEOUT_ENV = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
 
+# Server settings for the run's own API server (each only a default: the user's environment wins).
+# Registering block types at start first imports every installed Prefect collection (its
+# ``prefect.collections`` entry points: prefect-dask, and with it dask.distributed, ~17 MB RSS of
+# the CLI, measured) to hash their blocks, even when the database already holds them. The run's
+# server has no UI, and the client registers a block's type itself when it saves one.
+LOCAL_SERVER_SETTINGS = {
+    "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "false",
+    "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
+}
+
 
 class ServerStartError(RuntimeError):
     """The local API server did not become healthy."""
@@ -178,6 +188,8 @@ def start_in_process() -> ThreadServer | None:
         return None
     port = _free_port()
     os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"  # before Prefect reads its settings
+    for key, value in LOCAL_SERVER_SETTINGS.items():
+        os.environ.setdefault(key, value)
     try:
         return _serve_in_thread(port)
     except BaseException:
@@ -195,7 +207,7 @@ def start() -> LocalServer | None:
     if os.environ.get("PREFECT_API_URL"):
         return None
     port = _free_port()
-    env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+    env = {**LOCAL_SERVER_SETTINGS, **os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
            "PREFECT__SERVER_FINAL": "1"}
     proc = subprocess.Popen(_command(port), env=env, stdin=subprocess.DEVNULL)
     server = LocalServer(port, proc)
