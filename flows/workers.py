@@ -59,6 +59,12 @@ def release_caches() -> None:
     gc.collect()
 
 
+def release_now() -> None:
+    """A pool task for an idle worker: drop the cleaning caches and trim the heap."""
+    release_caches()
+    trim()
+
+
 def call(fn: Callable[..., dict[str, Any]], *args: Any, release: bool = False) -> dict[str, Any]:
     """Run one step in a worker; then trim the heap (see the module docstring)."""
     if release:
