@@ -20,6 +20,7 @@ duplicate of it. Kept documents of the run are added to the index in the same tr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,6 +52,8 @@ class Features:
     offsets: np.ndarray  # (n + 1,) start of each document's shingles
     sources: list[Path] | None = None  # shard features files whose shingles are not read yet
     loaded: np.ndarray | None = None  # per document: shingles read (None: every document's)
+    run_keys: np.ndarray | None = None  # (n, bands) candidate band keys, read instead of ``sigs``
+    run_shape: tuple[int, int] = (0, 0)  # their bands × rows
 
     def shingle_set(self, i: int) -> np.ndarray:
         if self.loaded is not None and not self.loaded[i]:
@@ -118,10 +121,13 @@ def feature_arrays(
     }
 
 
-def load_features(paths: list[Path], num_perm: int, shingles: bool = True) -> Features:
+def load_features(paths: list[Path], num_perm: int, shingles: bool = True,
+                  band_shape: tuple[int, int] | None = None) -> Features:
     """The features of every shard, concatenated. The shingle hashes (most of the bytes) are read
     shard by shard into one array sized from the offsets first, so loading never holds them twice;
-    with ``shingles=False`` they are left in the files for :meth:`Features.require`."""
+    with ``shingles=False`` they are left in the files for :meth:`Features.require`. With
+    ``band_shape`` (bands, rows) the signatures are turned into those band keys shard by shard and
+    not kept (``run_keys``: a run without an index needs nothing else of them)."""
     ids: list[str] = []
     keys: list[str] = []
     dates: list[str] = []
@@ -131,7 +137,8 @@ def load_features(paths: list[Path], num_perm: int, shingles: bool = True) -> Fe
             ids.extend(str(x) for x in data["ids"])
             keys.extend(str(x) for x in data["keys"])
             dates.extend(str(x) for x in data["dates"])
-            sigs.append(data["sigs"])
+            part = data["sigs"]
+            sigs.append(part if band_shape is None else _band_keys(part, range(len(part)), *band_shape))
             lengths.append(data["lengths"])
             sizes.append(np.diff(data["offsets"]))
     size = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
@@ -139,13 +146,16 @@ def load_features(paths: list[Path], num_perm: int, shingles: bool = True) -> Fe
     f = Features(
         ids,
         keys,
-        np.concatenate(sigs) if sigs else np.zeros((0, num_perm), dtype=np.uint32),
+        np.concatenate(sigs) if sigs and band_shape is None else np.zeros((0, num_perm), dtype=np.uint32),
         np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64),
         dates,
         np.zeros(0, dtype=np.uint32),
         offsets,
         sources=list(paths),
     )
+    if band_shape is not None:
+        f.run_keys = np.concatenate(sigs) if sigs else np.zeros((0, band_shape[0]), dtype=np.int64)
+        f.run_shape = band_shape
     if shingles:
         f.require(np.ones(len(ids), dtype=bool))
         f.loaded = None
@@ -250,13 +260,13 @@ def _earlier_matches(
 BAND_CHUNK = 2048  # signatures banded per numpy call (its uint64 temporaries: ~2 MB per 1,000 rows each)
 
 
-def _band_keys(sigs: np.ndarray, rows_of: list[int], bands: int, rows: int) -> np.ndarray:
+def _band_keys(sigs: np.ndarray, rows_of: Sequence[int], bands: int, rows: int) -> np.ndarray:
     """:func:`band_keys` of ``sigs[rows_of]``, a chunk of rows at a time (same keys, a bounded peak:
     at once, 20,000 signatures cost ~40 MB of temporaries)."""
     out = np.empty((len(rows_of), bands), dtype=np.int64)
     for first in range(0, len(rows_of), BAND_CHUNK):
         part = rows_of[first : first + BAND_CHUNK]
-        out[first : first + len(part)] = band_keys(sigs[part], bands, rows)
+        out[first : first + len(part)] = band_keys(sigs[np.asarray(part, dtype=np.int64)], bands, rows)
     return out
 
 
@@ -296,7 +306,14 @@ def deduplicate(f: Features, settings: Settings, session: Any = None) -> dict[st
     near = settings.dedup.near and len(unique) > 1
     pairs = np.zeros((0, 2), dtype=np.int64)
     if near:
-        pairs = candidate_pairs(_band_keys(f.sigs, unique, run_bands, run_rows), settings.lsh.max_bucket)
+        if f.run_keys is None:
+            keys = _band_keys(f.sigs, unique, run_bands, run_rows)
+        elif f.run_shape == (run_bands, run_rows):
+            keys = f.run_keys[np.asarray(unique, dtype=np.int64)]
+        else:
+            raise ValueError(f"band keys loaded for {f.run_shape}, the run needs {(run_bands, run_rows)}")
+        pairs = candidate_pairs(keys, settings.lsh.max_bucket)
+        del keys
         stats["candidates"] = len(pairs)
     compared[np.asarray(unique, dtype=np.int64)[pairs.reshape(-1)]] = True
     f.require(compared)
@@ -386,7 +403,9 @@ def deduplicate(f: Features, settings: Settings, session: Any = None) -> dict[st
 
 def run_dedup(feature_paths: list[Path], settings: Settings, out: Path, run_name: str = "") -> dict[str, Any]:
     """Deduplicate a run's features into ``out`` (decisions JSON); with ``index.path`` against the index."""
-    feats = load_features(feature_paths, settings.minhash.num_perm, shingles=False)  # read as compared
+    # shingles read as compared; without an index the signatures serve only as the run's band keys
+    feats = load_features(feature_paths, settings.minhash.num_perm, shingles=False,
+                          band_shape=None if settings.index.path else candidate_shape(settings))
     if not settings.index.path:
         result = deduplicate(feats, settings)
     else:

@@ -17,7 +17,7 @@ from cleaners.minhash import features
 from flows.artifacts import artifact_decisions, tables
 from flows.atomic import write_json_compact
 from flows.config import load_settings
-from flows.dedup import deduplicate, feature_arrays, load_features
+from flows.dedup import candidate_shape, deduplicate, feature_arrays, load_features
 from flows.prefect_server import database_is_current
 from flows.stages import _save_npz
 
@@ -77,6 +77,13 @@ def test_dedup_reading_compared_shingles_only_decides_as_reading_all(tmp_path):
     never = int(np.flatnonzero(~lazy.loaded)[0])
     with pytest.raises(LookupError):
         lazy.shingle_set(never)  # a document not read fails loudly, never compares as empty
+    # a run without an index: band keys made shard by shard, no signatures kept; same decisions
+    keyed = load_features(paths, s.minhash.num_perm, shingles=False, band_shape=candidate_shape(s))
+    assert keyed.sigs.size == 0 and keyed.run_keys is not None
+    assert deduplicate(keyed, s) == full
+    other = load_features(paths, s.minhash.num_perm, shingles=False, band_shape=(8, 16))
+    with pytest.raises(ValueError):
+        deduplicate(other, s)  # keys of another shape are refused, never used
 
 
 def test_artifact_view_gives_the_same_tables(tmp_path):
