@@ -69,6 +69,7 @@ class TreeSampler:
         self.samples = 0
         self.peak_by_role: dict[str, int] = {}
         self.peak_pss_by_role: dict[str, int] = {}
+        self.at_peak: dict[str, list[int]] = {}  # RSS per process (by role) at the moment of the tree's peak
         self.cpu: dict[int, tuple[str, float]] = {}
         self.roles: dict[int, str] = {}
 
@@ -79,6 +80,7 @@ class TreeSampler:
             return
         total = pss = 0
         by_role: dict[str, int] = {}
+        each: dict[str, list[int]] = {}
         pss_by_role: dict[str, int] = {}
         full = self.samples % 10 == 0  # PSS reads smaps: every 10th sample
         self.samples += 1
@@ -96,6 +98,9 @@ class TreeSampler:
                 self.cpu[p.pid] = (role, t.user + t.system)
                 total += rss
                 by_role[role] = by_role.get(role, 0) + rss
+                each.setdefault(role, []).append(rss)
+        if total > self.peak:
+            self.at_peak = each
         self.peak = max(self.peak, total)
         self.peak_pss = max(self.peak_pss, pss)
         for role, rss in by_role.items():
@@ -158,6 +163,8 @@ def report_run(corpus: Path, out: Path, workers: int, truth: dict[str, Any],
         "peak_rss_mb": round(tree.peak / 2**20, 1),
         "peak_pss_mb": round(tree.peak_pss / 2**20, 1),
         "peak_rss_mb_by_role": {k: round(v / 2**20, 1) for k, v in sorted(tree.peak_by_role.items())},
+        "rss_mb_at_tree_peak": {k: [round(v / 2**20, 1) for v in sorted(vs, reverse=True)]
+                                for k, vs in sorted(tree.at_peak.items())},
         "peak_pss_mb_by_role": {k: round(v / 2**20, 1) for k, v in sorted(tree.peak_pss_by_role.items())},
         "cpu_s_by_role": cpu,
         # CPU per document in the pipeline's processes (the workers, or the CLI with --workers 1)

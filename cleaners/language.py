@@ -105,6 +105,19 @@ def warm_up() -> None:
     function_word_index()
 
 
+def release() -> None:
+    """Drop langdetect's profiles and the stopword index; the next document that needs them loads them
+    again (for a process whose documents are all tagged, e.g. a worker before the run's dedup step)."""
+    global _factory_ready
+    from langdetect import detector_factory
+
+    with _lock:
+        detector_factory._factory = None
+        _factory_ready = False
+    stopword_table.cache_clear()
+    function_word_index.cache_clear()
+
+
 def sample(text: str, limit: int) -> str:
     """A bounded, representative sample: the start, middle and end of long texts."""
     if len(text) <= limit:

@@ -16,6 +16,31 @@ def merge_line_counts(results: list[dict[str, Any]]) -> list[tuple[str, int]]:
     return sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
 
 
+def _biggest(clusters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(clusters, key=lambda c: (-len(c["members"]), c["cluster"]))[:TOP]
+
+
+def artifact_decisions(path: str) -> dict[str, Any]:
+    """What :func:`tables` reads of a run's dedup decisions (``dedup.json`` at ``path``): the
+    biggest clusters and the ids they name, renumbered (small enough to send between processes)."""
+    from flows.atomic import loads
+
+    with open(path, "rb") as fh:
+        decisions = loads(fh.read())
+    ids = decisions.get("ids", [])
+    picked: list[str] = []
+    clusters = []
+    for c in _biggest(decisions.get("clusters", [])):
+        kept = c["kept"]
+        if isinstance(kept, int) and 0 <= kept < len(ids):
+            picked.append(ids[kept])
+            kept = len(picked) - 1
+        else:  # kept by an earlier run (index): its id
+            kept = str((c.get("kept_earlier") or {}).get("id", kept))
+        clusters.append({**c, "kept": kept})
+    return {"ids": picked, "clusters": clusters}
+
+
 def tables(report: dict[str, Any], decisions: dict[str, Any], boilerplate: list[tuple[str, int]]
            ) -> dict[str, list[dict[str, Any]]]:
     """The artifact tables, as plain data (testable without Prefect)."""
@@ -32,7 +57,7 @@ def tables(report: dict[str, Any], decisions: dict[str, Any], boilerplate: list[
         per_stage[stage]["cpu_s"] = sec
     counts = [{"count": k, "documents": v} for k, v in sorted(report.get("counts", {}).items())]
     ids = decisions.get("ids", [])
-    biggest = sorted(decisions.get("clusters", []), key=lambda c: (-len(c["members"]), c["cluster"]))[:TOP]
+    biggest = _biggest(decisions.get("clusters", []))
     clusters = [{
         "cluster": c["cluster"], "size": len(c["members"]),
         "kept": ids[c["kept"]] if isinstance(c["kept"], int) and c["kept"] < len(ids) else str(c["kept"]),

@@ -20,6 +20,7 @@ duplicate of it. Kept documents of the run are added to the index in the same tr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +37,11 @@ from flows.index.base import exact_int, pack_sig16, sig16_similarity
 
 @dataclass
 class Features:
-    """Dedup features of a run's kept documents, in input order."""
+    """Dedup features of a run's kept documents, in input order.
+
+    Loaded with ``shingles=False`` (:func:`load_features`), the shingle hashes (most of the bytes)
+    stay in the shard files until :meth:`require` reads those of the documents that are compared.
+    """
 
     ids: list[str]
     keys: list[str]
@@ -45,9 +50,36 @@ class Features:
     dates: list[str]  # ISO date from the metadata, or ""
     shingles: np.ndarray  # all shingle hashes, concatenated (uint32)
     offsets: np.ndarray  # (n + 1,) start of each document's shingles
+    sources: list[Path] | None = None  # shard features files whose shingles are not read yet
+    loaded: np.ndarray | None = None  # per document: shingles read (None: every document's)
+    run_keys: np.ndarray | None = None  # (n, bands) candidate band keys, read instead of ``sigs``
+    run_shape: tuple[int, int] = (0, 0)  # their bands × rows
 
     def shingle_set(self, i: int) -> np.ndarray:
+        if self.loaded is not None and not self.loaded[i]:
+            raise LookupError(f"the shingles of document {i} were not loaded (Features.require)")
         return self.shingles[self.offsets[i] : self.offsets[i + 1]]
+
+    def require(self, wanted: np.ndarray) -> None:
+        """Read the shingle hashes of the documents where ``wanted`` (bool, per document) is set, if
+        they are still in the shard files; one shard file at a time, into one array sized first."""
+        if self.sources is None:
+            return
+        sizes = np.diff(self.offsets) * wanted
+        offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+        shingles = np.empty(int(offsets[-1]), dtype=np.uint32)
+        first = 0  # the shard's first document
+        for path in self.sources:
+            with np.load(path) as data:
+                inner = data["offsets"]
+                docs = inner.size - 1
+                picked = np.flatnonzero(wanted[first : first + docs])
+                if picked.size:
+                    part = data["shingles"]
+                    for j in picked.tolist():
+                        shingles[offsets[first + j] : offsets[first + j + 1]] = part[inner[j] : inner[j + 1]]
+            first += docs
+        self.shingles, self.offsets, self.loaded, self.sources = shingles, offsets, wanted.astype(bool), None
 
 
 def doc_date(meta: dict[str, Any], fields: tuple[str, ...] | list[str]) -> str:
@@ -89,9 +121,13 @@ def feature_arrays(
     }
 
 
-def load_features(paths: list[Path], num_perm: int) -> Features:
+def load_features(paths: list[Path], num_perm: int, shingles: bool = True,
+                  band_shape: tuple[int, int] | None = None) -> Features:
     """The features of every shard, concatenated. The shingle hashes (most of the bytes) are read
-    shard by shard into one array sized from the offsets first, so loading never holds them twice."""
+    shard by shard into one array sized from the offsets first, so loading never holds them twice;
+    with ``shingles=False`` they are left in the files for :meth:`Features.require`. With
+    ``band_shape`` (bands, rows) the signatures are turned into those band keys shard by shard and
+    not kept (``run_keys``: a run without an index needs nothing else of them)."""
     ids: list[str] = []
     keys: list[str] = []
     dates: list[str] = []
@@ -101,27 +137,29 @@ def load_features(paths: list[Path], num_perm: int) -> Features:
             ids.extend(str(x) for x in data["ids"])
             keys.extend(str(x) for x in data["keys"])
             dates.extend(str(x) for x in data["dates"])
-            sigs.append(data["sigs"])
+            part = data["sigs"]
+            sigs.append(part if band_shape is None else _band_keys(part, range(len(part)), *band_shape))
             lengths.append(data["lengths"])
             sizes.append(np.diff(data["offsets"]))
     size = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
     offsets = np.concatenate(([0], np.cumsum(size))).astype(np.int64)
-    shingles = np.empty(int(offsets[-1]), dtype=np.uint32)
-    start = 0
-    for path in paths:
-        with np.load(path) as data:
-            part = data["shingles"]
-            shingles[start : start + part.size] = part
-            start += part.size
-    return Features(
+    f = Features(
         ids,
         keys,
-        np.concatenate(sigs) if sigs else np.zeros((0, num_perm), dtype=np.uint32),
+        np.concatenate(sigs) if sigs and band_shape is None else np.zeros((0, num_perm), dtype=np.uint32),
         np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64),
         dates,
-        shingles,
+        np.zeros(0, dtype=np.uint32),
         offsets,
+        sources=list(paths),
     )
+    if band_shape is not None:
+        f.run_keys = np.concatenate(sigs) if sigs else np.zeros((0, band_shape[0]), dtype=np.int64)
+        f.run_shape = band_shape
+    if shingles:
+        f.require(np.ones(len(ids), dtype=bool))
+        f.loaded = None
+    return f
 
 
 def lsh_shape(settings: Settings) -> tuple[int, int]:
@@ -222,13 +260,13 @@ def _earlier_matches(
 BAND_CHUNK = 2048  # signatures banded per numpy call (its uint64 temporaries: ~2 MB per 1,000 rows each)
 
 
-def _band_keys(sigs: np.ndarray, rows_of: list[int], bands: int, rows: int) -> np.ndarray:
+def _band_keys(sigs: np.ndarray, rows_of: Sequence[int], bands: int, rows: int) -> np.ndarray:
     """:func:`band_keys` of ``sigs[rows_of]``, a chunk of rows at a time (same keys, a bounded peak:
     at once, 20,000 signatures cost ~40 MB of temporaries)."""
     out = np.empty((len(rows_of), bands), dtype=np.int64)
     for first in range(0, len(rows_of), BAND_CHUNK):
         part = rows_of[first : first + BAND_CHUNK]
-        out[first : first + len(part)] = band_keys(sigs[part], bands, rows)
+        out[first : first + len(part)] = band_keys(sigs[np.asarray(part, dtype=np.int64)], bands, rows)
     return out
 
 
@@ -252,8 +290,11 @@ def deduplicate(f: Features, settings: Settings, session: Any = None) -> dict[st
     stats: dict[str, Any] = {"exact_pairs": 0, "candidates": 0, "near_pairs": 0}
     unique: list[int] = []
     first_with_key: dict[str, int] = {}
+    compared = np.zeros(n, dtype=bool)  # documents whose shingles are read: candidates and exact copies
     for i in live:
         first = first_with_key.setdefault(f.keys[i], i)
+        if first != i:
+            compared[[first, i]] = True  # a cluster's kept text can be an exact copy of a compared one
         if first != i and settings.dedup.exact:
             uf.union(first, i)
             stats["exact_pairs"] += 1
@@ -262,9 +303,21 @@ def deduplicate(f: Features, settings: Settings, session: Any = None) -> dict[st
     bands, rows = lsh_shape(settings)
     run_bands, run_rows = candidate_shape(settings)
     stats.update(bands=run_bands, rows=run_rows, index_bands=bands, index_rows=rows)
-    if settings.dedup.near and len(unique) > 1:
-        pairs = candidate_pairs(_band_keys(f.sigs, unique, run_bands, run_rows), settings.lsh.max_bucket)
+    near = settings.dedup.near and len(unique) > 1
+    pairs = np.zeros((0, 2), dtype=np.int64)
+    if near:
+        if f.run_keys is None:
+            keys = _band_keys(f.sigs, unique, run_bands, run_rows)
+        elif f.run_shape == (run_bands, run_rows):
+            keys = f.run_keys[np.asarray(unique, dtype=np.int64)]
+        else:
+            raise ValueError(f"band keys loaded for {f.run_shape}, the run needs {(run_bands, run_rows)}")
+        pairs = candidate_pairs(keys, settings.lsh.max_bucket)
+        del keys
         stats["candidates"] = len(pairs)
+    compared[np.asarray(unique, dtype=np.int64)[pairs.reshape(-1)]] = True
+    f.require(compared)
+    if near:
         rules: dict[str, int] = {}
         for a, b in pairs.tolist():
             i, j = unique[a], unique[b]
@@ -350,7 +403,9 @@ def deduplicate(f: Features, settings: Settings, session: Any = None) -> dict[st
 
 def run_dedup(feature_paths: list[Path], settings: Settings, out: Path, run_name: str = "") -> dict[str, Any]:
     """Deduplicate a run's features into ``out`` (decisions JSON); with ``index.path`` against the index."""
-    feats = load_features(feature_paths, settings.minhash.num_perm)
+    # shingles read as compared; without an index the signatures serve only as the run's band keys
+    feats = load_features(feature_paths, settings.minhash.num_perm, shingles=False,
+                          band_shape=None if settings.index.path else candidate_shape(settings))
     if not settings.index.path:
         result = deduplicate(feats, settings)
     else:

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 # Set by the CLI for the duration of a local run: the process pool and a progress callback.
 _POOL: Executor | None = None
+_POOL_SIZE = 0
 _PROGRESS: Callable[[str, int], None] | None = None
 
 
@@ -68,7 +69,9 @@ def prepare_task(work_root: str, index: int) -> dict[str, Any]:
 
 @task(name="repeated-lines")
 def repeated_task(work_root: str, shards: int) -> dict[str, Any]:
-    return stages.find_repeated_lines(work_root, shards)
+    # in a worker: merging every shard's line counts takes ~20 MB for a moment, which this process
+    # kept resident for the rest of the run (+12 MB measured); a worker trims it afterwards
+    return _run(stages.find_repeated_lines, work_root, shards)
 
 
 @task
@@ -78,7 +81,14 @@ def clean_task(work_root: str, index: int) -> dict[str, Any]:
 
 @task(name="dedup")
 def dedup_task(work_root: str, shards: int) -> dict[str, Any]:
-    return _run(stages.dedup, work_root, shards, release=True)  # the cleaning caches make room
+    if _POOL is None:
+        return stages.dedup(work_root, shards)
+    # the cleaning caches make room in the worker that deduplicates; the others, idle until the
+    # render step, drop theirs too (best effort: an idle worker takes each of these calls)
+    future = _POOL.submit(workers.call, stages.dedup, work_root, shards, release=True)
+    for _ in range(_POOL_SIZE - 1):
+        _POOL.submit(workers.release_now)
+    return future.result()
 
 
 @task
@@ -127,10 +137,11 @@ def _map(fn: Any, label: str, work_root: str, shards: int) -> list[dict[str, Any
 
 
 def _publish_artifacts(report: dict[str, Any], work: stages.Work, cleaned: list[dict[str, Any]]) -> None:
-    from flows.artifacts import merge_line_counts, publish
+    from flows.artifacts import artifact_decisions, merge_line_counts, publish
 
     try:
-        decisions = stages.read_decisions(work)
+        # the few clusters shown, picked in a worker: the run's decisions stay out of this process
+        decisions = _run(artifact_decisions, str(work.dedup))
         publish(report, decisions, merge_line_counts(cleaned))
     except Exception as exc:  # artifacts are a view: never fail a finished run over them
         get_run_logger().warning("could not publish artifacts: %s", exc)
@@ -208,7 +219,7 @@ def run_local(inputs: list[str], out: Path, settings: Settings,
     False: none is needed); ``pool`` is a pool of ``run.workers`` processes already started and warming
     up (:func:`flows.workers.fork_pool`, else a forkserver pool is made here). The run shuts all three down.
     """
-    global _POOL, _PROGRESS
+    global _POOL, _POOL_SIZE, _PROGRESS
     from flows import reaper
 
     n_workers = settings.run.workers or os.cpu_count() or 1
@@ -226,7 +237,7 @@ def run_local(inputs: list[str], out: Path, settings: Settings,
         # forkserver: workers never inherit Prefect's threads or event loop from this process
         if pool is None:  # Prefect is imported here: never fork this process
             pool, _ = workers.fork_pool(n_workers, settings.model_dump_json(), allow_fork=False)
-    _POOL = pool
+    _POOL, _POOL_SIZE = pool, n_workers
     try:
         if api_server is not None:
             api_server.wait_ready()

@@ -19,10 +19,13 @@ the CLI's interpreter lock with the flow's task threads, which mostly wait on th
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import os
+import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -34,6 +37,16 @@ from pathlib import Path
 from typing import Any
 
 STARTUP_TIMEOUT_ENV = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+
+# Server settings for the run's own API server (each only a default: the user's environment wins).
+# Registering block types at start first imports every installed Prefect collection (its
+# ``prefect.collections`` entry points: prefect-dask, and with it dask.distributed, ~17 MB RSS of
+# the CLI, measured) to hash their blocks, even when the database already holds them. The run's
+# server has no UI, and the client registers a block's type itself when it saves one.
+LOCAL_SERVER_SETTINGS = {
+    "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "false",
+    "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
+}
 
 
 class ServerStartError(RuntimeError):
@@ -157,13 +170,70 @@ def drain_client(timeout: float = 10) -> None:
         service.drain_all(timeout=timeout, at_exit=False)
 
 
+_REVISION = re.compile(r"^revision\s*=\s*[\"']([0-9a-f]+)[\"']", re.M)
+_DOWN_REVISION = re.compile(r"^down_revision\s*=\s*(.*)$", re.M)
+
+
+def _newest_revision(versions: Path) -> str | None:
+    """The one head of the Alembic migration scripts in ``versions`` (read as text, not imported), or
+    None when there is not exactly one."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in versions.glob("*.py"):
+        text = script.read_text(encoding="utf-8")
+        found, down = _REVISION.search(text), _DOWN_REVISION.search(text)
+        if found is None or down is None:
+            return None  # not a script this reader understands: let Alembic decide
+        revisions.add(found[1])
+        parents.update(re.findall(r"[0-9a-f]{6,}", down[1]))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def database_is_current(url: str, versions: Path) -> bool:
+    """True if ``url`` is a SQLite file whose Alembic revision is already the newest script in ``versions``.
+
+    Prefect runs ``alembic upgrade`` at every server start; with nothing to do it still imports Alembic,
+    Mako, Pygments and every migration script (~9 MB RSS of the CLI, measured), which stay loaded.
+    Any doubt (another database, no file, several heads, unreadable): False, and Prefect migrates.
+    """
+    match = re.match(r"sqlite\+aiosqlite:///([^?]+)$", url)
+    if not match or match[1] == ":memory:" or not Path(match[1]).is_file():
+        return False
+    head = _newest_revision(versions)
+    if head is None:
+        return False
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{match[1]}?mode=ro", uri=True, timeout=5)) as con:
+            rows = con.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.Error:
+        return False
+    return rows == [(head,)]
+
+
+def _serve_current(server: Any) -> None:
+    """``server.run()``, with Prefect's migrations at start skipped when the database needs none."""
+    import prefect.server.database
+    from prefect.settings import (
+        PREFECT_API_DATABASE_CONNECTION_URL,
+        PREFECT_API_DATABASE_MIGRATE_ON_START,
+        temporary_settings,
+    )
+
+    versions = Path(prefect.server.database.__file__).parent / "_migrations" / "versions" / "sqlite"
+    current = (PREFECT_API_DATABASE_MIGRATE_ON_START.value()
+               and database_is_current(str(PREFECT_API_DATABASE_CONNECTION_URL.value()), versions))
+    with temporary_settings({PREFECT_API_DATABASE_MIGRATE_ON_START: False}) if current else contextlib.nullcontext():
+        server.run()
+
+
 def _serve_in_thread(port: int) -> ThreadServer:
     import uvicorn
     from prefect.server.api.server import create_app
 
     app = create_app(ephemeral=True, final=True)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="prefect-api-server", daemon=True)
+    thread = threading.Thread(target=_serve_current, args=(server,), name="prefect-api-server", daemon=True)
     thread.start()
     return ThreadServer(port, server, thread)
 
@@ -178,6 +248,8 @@ def start_in_process() -> ThreadServer | None:
         return None
     port = _free_port()
     os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"  # before Prefect reads its settings
+    for key, value in LOCAL_SERVER_SETTINGS.items():
+        os.environ.setdefault(key, value)
     try:
         return _serve_in_thread(port)
     except BaseException:
@@ -195,7 +267,7 @@ def start() -> LocalServer | None:
     if os.environ.get("PREFECT_API_URL"):
         return None
     port = _free_port()
-    env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+    env = {**LOCAL_SERVER_SETTINGS, **os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
            "PREFECT__SERVER_FINAL": "1"}
     proc = subprocess.Popen(_command(port), env=env, stdin=subprocess.DEVNULL)
     server = LocalServer(port, proc)

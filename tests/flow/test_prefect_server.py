@@ -24,14 +24,16 @@ except SystemExit as exc:
     assert not exc.code, exc.code
 print("SERVER-MODULES", sorted({m.split(".")[2] for m in sys.modules if m.startswith("prefect.server.")}))
 print("THREADS", [t.name for t in threading.enumerate() if t.name == "prefect-api-server"])
+print("LOADED", sorted({m for m in ("distributed", "prefect_dask", "alembic") if m in sys.modules}))
 """
 
 
-def _run(tmp_path: Path, mode: str) -> tuple[str, Path]:
+def _run(tmp_path: Path, mode: str, env_extra: dict[str, str] | None = None) -> tuple[str, Path]:
     src = ROOT / "tests" / "data" / "news"
     docs = next(p for p in sorted(src.iterdir()) if p.suffix == ".jsonl")
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env["PYTHONPATH"] = str(ROOT)
+    env.update(env_extra or {})
     out = tmp_path / "out"
     proc = subprocess.run([sys.executable, "-c", SCRIPT, str(docs), str(out), mode], capture_output=True,
                           env=env, cwd=ROOT, timeout=300, check=False)
@@ -44,10 +46,22 @@ def _run(tmp_path: Path, mode: str) -> tuple[str, Path]:
 
 
 def test_cli_serves_prefect_api_on_a_thread_and_stops_it(tmp_path):
-    stdout, _ = _run(tmp_path, "thread")
+    home = tmp_path / "prefect-home"  # a new database: the server must migrate it
+    stdout, _ = _run(tmp_path, "thread", {"PREFECT_HOME": str(home)})
     modules = next(ln for ln in stdout.splitlines() if ln.startswith("SERVER-MODULES"))
     assert "api" in modules and "database" in modules, modules  # the app ran in this process
     assert "THREADS []" in stdout  # and its thread ended with the run
+    # no block registration at start: installed collections (prefect-dask, dask.distributed) not imported
+    loaded = next(ln for ln in stdout.splitlines() if ln.startswith("LOADED"))
+    assert "distributed" not in loaded and "prefect_dask" not in loaded, loaded
+    # Alembic migrated the new database to the revision our text reading of the scripts finds newest,
+    # so the next run skips the migrations
+    import prefect.server.database
+
+    from flows.prefect_server import database_is_current
+
+    versions = Path(prefect.server.database.__file__).parent / "_migrations" / "versions" / "sqlite"
+    assert database_is_current(f"sqlite+aiosqlite:///{home / 'prefect.db'}", versions)
 
 
 @pytest.mark.slow
