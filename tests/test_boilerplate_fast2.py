@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from cleaners.boilerplate_rules import lower_lines
 from cleaners.line_features import MENU_CHARS, WORD, _menu_tokens, ascii_stopwords, count_words, line_features
-from tests.boilerplate_helpers import pipe
+from tests.boilerplate_helpers import load_jsonl, pipe
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "tests" / "data" / "news" / "articles.jsonl"
@@ -105,3 +105,72 @@ def test_line_features_on_known_lines():
     k = len(WORD.findall(long.lower()[:40]))
     assert f.words == max(k, round(k * len(long) / 40))
     assert line_features("Read the full story...", stop, 200).truncated
+
+
+# --- search patterns skipped on lines without their required literals (cleaners/pattern_literals.py)
+
+
+def test_required_literals_of_written_patterns():
+    from cleaners.pattern_literals import required_literals as lits
+
+    assert lits(r"\b(?:sign up|signup|subscribe) (?:now )?to") == {"sign up", "signup", "subscribe"}
+    assert lits(r"^(?=.{0,600}\bx).{0,200}\b(?:uses?|utilise)") == {"use", "utilise"}  # quantifiers, optional s
+    assert lits(r"\byou(?:\x27ve|’ve| have) (?:read)") == {"you"}  # the group holds an escape: look past it
+    assert lits(r"(?:\d+|no) comments") == {" comments"}
+    assert lits(r"\bsuscr[íi]b[ae]se? a") == {"suscr"}
+    assert lits(r"a{0,3}bc") == {"bc"} and lits(r"(?:a|)x") == {"x"} and lits(r"\bSign Up") == {"sign up"}
+    assert lits(r"\ball rights reserved\b|\bcopyright\b") == {"all rights reserved", "copyright"}
+    # unknown syntax or an alternative without a literal: no literals, never wrong ones
+    assert lits(r"\d+ views") == {" views"}
+    for src in [r"(?r)\((?:photo)?\s*(?-i:\p{Lu})", r"©|\(c\)\s*", r"(?x) sign up", r"abc|\w+",
+                r"(?:abc)?", r"[a-z]+", r"(a)\1", r"(?i:abc)", r"\x41bc", r"(?:ab"]:
+        assert lits(src) is None, src
+
+
+def _search_members():
+    rules = pipe().rules
+    return [(r, lits) for g in rules.groups if g.search for (_, r), lits in zip(g.members, g.literals, strict=True)]
+
+
+def test_every_search_match_contains_a_required_literal():
+    """On real lines (articles, seeds, the copied benchmark subsets: their newsletter, cookie, paywall and
+    copyright lines), each match of a shipped search pattern contains one of the pattern's literals."""
+    members = _search_members()
+    assert sum(lits is not None for _, lits in members) >= 0.7 * len(members)
+    lines = _lines()
+    for name in ("l3s-gn1-dev-subset.jsonl", "googletrends-dev-subset.jsonl"):
+        lines += [ln["text"].strip() for page in load_jsonl(name) for ln in page["lines"] if ln["text"].strip()]
+    matched = 0
+    for rule, lits in members:
+        if lits is None:
+            continue
+        assert rule.pattern is not None
+        for line in lines:
+            m = rule.pattern.search(line)
+            if m is not None:
+                matched += 1
+                assert any(x in m.group(0).lower() for x in lits), (rule.name, rule.pattern.pattern, line)
+    assert matched > 25
+
+
+def test_literal_gate_is_off_for_lines_with_special_case_folds():
+    """A case-insensitive pattern matches 'ſ' (long s) as 's': lines holding such characters try every
+    pattern, and the document matcher agrees with the plain per-line definition."""
+    from cleaners.boilerplate_rules import _special_folds
+
+    folds = _special_folds()
+    assert all(folds.search(ch) for ch in "ſ\u212aßẞﬁİı") and not folds.search("éü—’жK")
+    rules = pipe().rules
+    lines = [
+        "Sign up for our newsletter to get the best stories in your inbox.",
+        "ſign up for our newsletter to get the best ſtories in your inbox.",
+        "Subscribe to our YouTube channel",
+        "SUBSCRIBE TO OUR YOUTUBE CHANNEL",
+        "By continuing to browse the site you agree to our use of cookies.",
+        "The council will register the new bylaws after the vote on Tuesday.",
+    ]
+    matched, _ = rules.match_lines(lines, 0.05)
+    assert [m.label if m else None for m in matched] == [
+        m.label if m else None for m in (rules.match(ln, 0.05) for ln in lines)
+    ]
+    assert matched[0] is not None and matched[1] is not None and matched[3] is not None and matched[5] is None
