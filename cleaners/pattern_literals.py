@@ -13,14 +13,20 @@ pattern's matches on real lines.
 
 from __future__ import annotations
 
+import re
+
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ")
 _ESCAPED_LITERAL = frozenset(".-'/:,!?&@#%\"")  # \. \- ... stand for themselves
 _ZERO_WIDTH_OR_CLASS = frozenset("bBAZzwWsSdD")  # \b \w \d ...: two characters, no literal
+# braces that are neither a counted repeat ({m}, {m,}, {m,n}) nor a property/name (\p{L}, \N{..}): fuzzy
+# matching ({e<=2}, where a literal may come with errors) and anything unknown
+_OTHER_BRACES = re.compile(r"(?<!\\[pPN])\{(?!\d*,?\d*\})")
+_VERBOSE = re.compile(r"\(\?[a-zA-Z0-9-]*[x#]")  # inline verbose flag (spaces ignored) or a comment
 
 
 def required_literals(source: str) -> frozenset[str] | None:
     """Lower-cased literals one of which every match of ``source`` contains, or None."""
-    if "(?x" in source or "(?#" in source:  # verbose mode (spaces ignored) or comments: do not guess
+    if _VERBOSE.search(source) or _OTHER_BRACES.search(source):  # do not guess
         return None
     alternatives = _split(source)
     if alternatives is None:
@@ -145,11 +151,15 @@ def _alternative(alt: str) -> set[str] | None:
             continue
         if c == "\\":
             if alt[i + 1 : i + 2] in _ZERO_WIDTH_OR_CLASS:
-                i += 2
-                if alt[i : i + 1] in ("+", "*", "?", "{"):
-                    i = _skip_quantifier(alt, i)
+                i = _skip_quantifier(alt, i + 2)
                 continue
-            return None  # \x.., \p{..}, back-references ...: unknown length and content
+            if alt[i + 1 : i + 2] in ("p", "P", "N") and alt[i + 2 : i + 3] == "{":  # \p{L}: one character
+                end = alt.find("}", i)
+                if end < 0:
+                    return None
+                i = _skip_quantifier(alt, end + 1)
+                continue
+            return None  # \x.., back-references ...: unknown length and content
         if c == "(":
             end = _group_end(alt, i)
             if end is None:

@@ -174,3 +174,11 @@ def test_literal_gate_is_off_for_lines_with_special_case_folds():
         m.label if m else None for m in (rules.match(ln, 0.05) for ln in lines)
     ]
     assert matched[0] is not None and matched[1] is not None and matched[3] is not None and matched[5] is None
+
+
+def test_required_literals_give_up_on_fuzzy_and_verbose_patterns():
+    from cleaners.pattern_literals import required_literals as lits
+
+    assert lits(r"(?:sponsored content by our partners here){e<=10}") is None  # may match with errors
+    assert lits(r"abc{i<=1}") is None and lits(r"(?ix)sign up") is None and lits(r"(?#c)abc") is None
+    assert lits(r"\p{L}+ cookies") == {" cookies"} and lits(r"a{2,3}bc") == {"a"}
