@@ -48,7 +48,13 @@ from cleaners.boilerplate_rules import (
     lower_lines,
 )
 from cleaners.edits import StageResult, apply_spans
-from cleaners.line_features import LineFeatures, capitalised_share, content_stems, line_features
+from cleaners.line_features import (
+    LineFeatures,
+    ascii_stopwords,
+    capitalised_share,
+    content_stems,
+    line_features,
+)
 from cleaners.options import Options
 from cleaners.stopwords import Stopwords
 
@@ -57,6 +63,7 @@ STAGE = "boilerplate"
 GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
 FURNITURE = "furniture"  # BAD by a soft-category rule; skipped like SHORT when the context pass looks around
 _NON_WORD = re.compile(r"\W+")
+_new = tuple.__new__  # a LineFeatures from a tuple, without its Python-level __new__
 LINK_LIST = "classifier:link-list"
 
 __all__ = [
@@ -459,7 +466,7 @@ def classify_lines(
     hard = 0
     for i, text, f in _outcomes(lines, rules, stop, o.pattern_timeout_s, o.stopwords_sample_chars, stats):
         if isinstance(f, str):  # a rule's label: a rule line needs only its length later on
-            items.append(_Line(i, text, LineFeatures(len(text), 0, 0.0, False, 0, False), BAD, f, True))
+            items.append(_Line(i, text, _new(LineFeatures, (len(text), 0, 0.0, False, 0, False)), BAD, f, True))
             hard += 1
             continue
         cls, why = _initial(text, f, o, bool(stop))
@@ -591,12 +598,13 @@ def _outcomes(
     texts = [out[k][1] for k in missing]
     lowered = lower_lines(texts)
     matched, timed_out = rules.match_lines(texts, timeout, stats, lowered)
+    stop_bytes = ascii_stopwords(stop)
     for j, (k, text, low, rule) in enumerate(zip(missing, texts, lowered, matched, strict=True)):
         i = out[k][0]
         if rule is not None:
             known: str | LineFeatures = rule.label
         else:
-            known = line_features(text, stop, sample, low)
+            known = line_features(text, stop, sample, low, stop_bytes)
         if j not in timed_out:
             if len(memo) >= LINE_CACHE_SIZE:
                 memo.clear()

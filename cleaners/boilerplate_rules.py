@@ -41,6 +41,8 @@ from typing import Any
 import ahocorasick_rs
 import regex
 
+from cleaners.pattern_literals import required_literals
+
 FLAGS = regex.IGNORECASE | regex.V1
 _PUNCT = re.compile(r"[\W_]+")
 _EDGE_NUMBER = re.compile(r"^\d+ | \d+$")
@@ -80,6 +82,8 @@ class _Group:
     members: tuple[tuple[str, Rule], ...]  # (group name, rule)
     by_name: Mapping[str, Rule]
     vetted: bool  # every member is vetted: no time limit
+    # search groups: per member, literals one of which each of its matches contains (None: unknown)
+    literals: tuple[frozenset[str] | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -261,9 +265,14 @@ class BoilerplateRules:
                 rule = self._prefix(low)
             if rule is None and n <= longest:
                 before = stats.timeouts
+                plain: str | None = None
+                checked = False
                 for group in self._groups_of(mask):
                     if n <= group.max_chars:
-                        rule = _match_group(group, line, timeout, stats)
+                        if group.literals and not checked:
+                            checked = True
+                            plain = low if line.isascii() or _special_folds().search(line) is None else None
+                        rule = _match_group(group, line, timeout, stats, plain)
                         if rule is not None:
                             break
                 if stats.timeouts != before:
@@ -345,7 +354,8 @@ def _group(rules: list[Rule]) -> tuple[_Group, ...]:
         source = "|".join(f"(?P<{g}>{r.pattern.pattern})" for g, r in named if r.pattern is not None)
         vetted = all(r.vetted for r in members)
         combined = regex.compile(source, FLAGS)
-        groups.append(_Group(search, max_chars, requires, combined, named, dict(named), vetted))
+        literals = tuple(_literals(r) for r in members) if search else ()
+        groups.append(_Group(search, max_chars, requires, combined, named, dict(named), vetted, literals))
     return tuple(groups)
 
 
@@ -358,13 +368,42 @@ def _run(
     return pattern.search(line, timeout=timeout) if search else pattern.fullmatch(line, timeout=timeout)
 
 
-def _match_group(group: _Group, line: str, timeout: float, stats: MatchStats | None) -> Rule | None:
+def _literals(rule: Rule) -> frozenset[str] | None:
+    """:func:`required_literals` of a rule's pattern (None: unknown, or the pattern is case-sensitive
+    in a way the lower-cased line would not show)."""
+    if rule.pattern is None or not rule.pattern.flags & regex.IGNORECASE:
+        return None
+    return required_literals(rule.pattern.pattern)
+
+
+@functools.cache
+def _special_folds() -> re.Pattern[str]:
+    """Characters beyond ASCII whose lower, upper or case-folded form holds an ASCII letter (the Kelvin
+    sign, long s, sharp s, ligatures, dotted and dotless i ...): a case-insensitive pattern may match
+    them where a lower-cased line shows no ASCII literal. Built on first use (all of the BMP: ~50 ms)."""
+    ascii_letter = re.compile("[A-Za-z]")
+    chars = [
+        chr(c)
+        for c in range(0x80, 0x10000)
+        if not 0xD800 <= c <= 0xDFFF
+        and any(ascii_letter.search(f(chr(c))) for f in (str.lower, str.upper, str.casefold))
+    ]
+    return re.compile("[" + "".join(map(re.escape, chars)) + "]")
+
+
+def _match_group(
+    group: _Group, line: str, timeout: float, stats: MatchStats | None, lower: str | None = None
+) -> Rule | None:
+    """The rule of ``group`` that makes ``line`` boilerplate. ``lower``: the line lower-cased, given only
+    when it holds no :func:`_special_folds` character, so a search pattern whose literals it lacks can
+    be skipped (exact: each match contains one of them, and case-insensitively that is containment in
+    the lower-cased line)."""
     limit = None if group.vetted else timeout
     if group.search:
         # The first pattern in order that matches anywhere wins, so search patterns are tried one by one:
         # measured on the benchmark corpus, the joined alternation (IGNORECASE, V1) of the 17 newsletter
         # patterns cost 2.5x the sum of its members on the lines it was tried on, as a mere filter.
-        return _match_each(group, line, limit, stats)
+        return _match_each(group, line, limit, stats, lower)
     try:
         m = _run(group.combined, group.search, line, limit)
     except TimeoutError:
@@ -386,9 +425,16 @@ def _match_each(
     line: str,
     timeout: float | None,
     stats: MatchStats | None,
+    lower: str | None = None,
 ) -> Rule | None:
-    for _, rule in group.members:
+    literals = group.literals if lower is not None else ()
+    holds = lower.__contains__ if lower is not None else None
+    for k, (_, rule) in enumerate(group.members):
         assert rule.pattern is not None
+        if literals and holds is not None:
+            needed = literals[k]
+            if needed is not None and not any(map(holds, needed)):  # none of its literals: it cannot match
+                continue
         try:
             m = _run(rule.pattern, group.search, line, timeout)
         except TimeoutError:
