@@ -46,7 +46,7 @@ def utf8_as(text: str, encoding: str, times: int = 1) -> str:
     return text
 
 
-def legacy_as(text: str, source: str, shown_as: str) -> str:
+def legacy_as(text: str, source: str, shown_as: str) -> str:  # cp1252 as browsers show it (WHATWG)
     """Text saved in a legacy code page ``source`` and shown as ``shown_as`` (not UTF-8 mojibake)."""
     return text.encode(source).decode(shown_as, errors="replace")
 
@@ -84,7 +84,7 @@ def damage_cases() -> list[dict[str, str]]:
         "koi8-r Russian shown as latin-1")
     add("cp1250-as-cp1252", CLEAN["pl-budget"], legacy_as(CLEAN["pl-budget"], "cp1250", "cp1252"),
         "cp1250 Polish shown as cp1252")
-    add("sjis-as-cp1252", CLEAN["ja-tokyo"], legacy_as(CLEAN["ja-tokyo"], "shift_jis", "cp1252"),
+    add("sjis-as-cp1252", CLEAN["ja-tokyo"], legacy_as(CLEAN["ja-tokyo"], "shift_jis", "sloppy-windows-1252"),
         "Shift-JIS Japanese shown as cp1252")
     add("gbk-as-latin1", CLEAN["zh-beijing"], legacy_as(CLEAN["zh-beijing"], "gbk", "latin-1"),
         "GBK Chinese shown as latin-1")
@@ -246,10 +246,10 @@ def dedup_cases() -> list[dict[str, object]]:
     cases: list[dict[str, object]] = []
     recipes: dict[str, Callable[[list[str]], str]] = {
         "rewritten-lead": lambda p: "\n\n".join(
-            ["In a move that surprised few observers, officials confirmed the news late on Monday."] + p[1:]),
+            ["In a move that surprised few observers, officials confirmed the news late on Monday.", *p[1:]]),
         "reordered-paragraphs": lambda p: "\n\n".join([p[0], p[3], p[1], p[2], *p[4:]]),
-        "correction-note": lambda p: "\n\n".join(p + [
-            "Correction: An earlier version of this story misstated the date of the announcement. "
+        "correction-note": lambda p: "\n\n".join([
+            *p, "Correction: An earlier version of this story misstated the date of the announcement. "
             "It was made on Wednesday, not Tuesday."]),
         "other-boilerplate": lambda p: "\n\n".join(
             ["Sign up for our morning briefing", "Advertisement", *p, "Share this article on Facebook",

@@ -34,6 +34,8 @@ from pydantic import Field
 from cleaners.edits import Edit, StageResult
 from cleaners.ftfy_prefilter import ACTIVE as PREFILTER_ACTIVE
 from cleaners.ftfy_prefilter import FIRST, FRAMED, RARE, may_be_bad
+from cleaners.legacy import may_be_legacy, redecode
+from cleaners.legacy import signs as legacy_signs
 from cleaners.options import Options
 from cleaners.token_diff import AlternatingMatcher
 
@@ -148,6 +150,8 @@ class EncodingOptions(Options):
     fix_line_breaks: bool
     normalization: str | None = Field(pattern="^(NFC|NFKC|NFD|NFKD)$")
     max_diff_chars: int = Field(gt=0)  # above this, an edit spans the changed region instead of a char diff
+    legacy_codecs: tuple[str, ...]  # code pages a line shown as cp1252/latin-1 may really be in ([] = off)
+    legacy_min_signs: int = Field(ge=1)  # signs of such a reading (cleaners.legacy) before one is tried
 
 
 @lru_cache(maxsize=8)
@@ -361,6 +365,10 @@ def _repair_line(
     return fixed, list(plan or [])
 
 
+def _may_be_legacy(text: str, opts: EncodingOptions) -> bool:
+    return bool(opts.legacy_codecs) and not text.isascii() and may_be_legacy(text)
+
+
 def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
     """Repair mojibake with ftfy, line by line like ``ftfy.fix_text``.
 
@@ -369,7 +377,7 @@ def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
     for its line (e.g. ``ftfy: encode sloppy-windows-1252; decode utf-8``); ``info['ftfy_plan']``
     lists the distinct plans for the audit.
     """
-    if not opts.enabled or (opts.gate and _gate(text, opts) == _CLEAN):
+    if not opts.enabled or (opts.gate and _gate(text, opts) == _CLEAN and not _may_be_legacy(text, opts)):
         return StageResult(text)
     config = _ftfy_config(opts)
     out: list[str] = []
@@ -383,6 +391,15 @@ def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
             if again == fixed:
                 break
             fixed, plan = again, [*plan, *more]
+        if opts.legacy_codecs:
+            # ftfy leaves such a line alone or garbles parts of it (decode_inconsistent_utf8): only if
+            # its result still shows the signs, the line as it came is re-read.
+            legacy = None
+            if fixed != line and legacy_signs(fixed) >= opts.legacy_min_signs:
+                legacy = redecode(line, opts.legacy_codecs, opts.legacy_min_signs)
+            legacy = legacy or redecode(fixed, opts.legacy_codecs, opts.legacy_min_signs)
+            if legacy is not None:
+                fixed, plan = legacy[0], [("legacy", legacy[1])] if fixed != line else [*plan, ("legacy", legacy[1])]
         out.append(fixed)
         if fixed != line:
             steps = "; ".join(f"{step} {arg}" for step, arg in (plan or []))

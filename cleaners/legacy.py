@@ -1,0 +1,98 @@
+"""Legacy code-page mojibake: text saved in one code page and shown through cp1252/latin-1.
+
+ftfy repairs UTF-8 read through a single-byte code page. It does not touch text whose bytes were
+never UTF-8: Russian saved as cp1251 or koi8-r, Polish as cp1250, Japanese as Shift-JIS, Chinese as
+GBK, each shown as cp1252 or latin-1 (``Ìèíèñòð``, ``przyzna³``, ``±±¾©ÊÐ``). Such a line is
+re-read: its characters are turned back into bytes through the code page it was shown in, and
+those bytes are decoded with each configured legacy code page.
+
+Conservative by design. A line is tried only when it shows at least ``min_signs`` signs of such a
+reading: three Latin-1 letters in a row (``Ìèí``), a symbol between two letters (``bud¿et``,
+``±±¾©``), or a case flip after a non-ASCII letter (``íÉÎÉ``). A reading is taken only if its decode
+is strict and it shows none of those signs, no word mixing scripts and no replacement, control or
+private-use character; among such readings the one with the fewest inner capitals (and half-width
+katakana) wins, then the first in the configured order. A reading that stays Latin (cp1250 for
+cp1252) needs ``min_signs`` symbols inside words: runs of accented capitals alone (leetspeak such
+as ``MÄ£ÄM ÌÑÌ``) are not enough. A line that also holds characters outside the code page it was
+shown in (correct Greek next to the garble) is left alone.
+"""
+
+from __future__ import annotations
+
+import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252: the WHATWG reading browsers use)
+import regex
+
+SHOWN_AS = ("sloppy-windows-1252", "latin-1")
+
+# Letters of Latin-1 (À-ÿ without × ÷) three in a row; a non-ASCII symbol between letters (apostrophes
+# and dashes excepted); a lower-case letter followed by a capital where one of them is non-ASCII.
+_LATIN1_LETTER = "[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]"
+_SYMBOL_IN_WORD = r"(?<=\p{L})[^\p{L}\p{M}\s\x00-\x7f’‘‐-―·\u00ad](?=\p{L})"
+_SIGN = regex.compile(
+    rf"{_LATIN1_LETTER}{{3}}|{_SYMBOL_IN_WORD}"
+    r"|(?<=[^\x00-\x7f])(?<=\p{Ll})\p{Lu}|(?<=\p{Ll})[^\x00-\x7f](?<=\p{Lu})"
+)
+_SYMBOL = regex.compile(_SYMBOL_IN_WORD)
+_NON_LATIN_LETTER = regex.compile(r"[^\P{L}\p{Latin}]")
+_WORD = regex.compile(r"\S+")
+_LETTER_RUN = regex.compile(r"\p{L}+")
+_INNER_CAPITAL = regex.compile(r"(?<=\p{L})\p{Lu}")
+_HALFWIDTH = regex.compile(r"[\uff61-\uff9f]")  # half-width katakana: a Shift-JIS reading of other bytes
+_BAD_CHAR = regex.compile(r"[\ufffd\p{Co}\p{Cn}\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Scripts a word may hold together: Han with Japanese kana (and the prolonged sound mark, Common).
+_COMPATIBLE = {frozenset({"Han", "Hiragana"}), frozenset({"Han", "Katakana"}),
+               frozenset({"Han", "Hiragana", "Katakana"}), frozenset({"Hiragana", "Katakana"})}
+_SCRIPT_NAMES = ("Latin", "Cyrillic", "Greek", "Han", "Hiragana", "Katakana", "Hangul", "Arabic", "Hebrew", "Thai")
+_SCRIPT = {name: regex.compile(rf"\p{{{name}}}") for name in _SCRIPT_NAMES}
+
+
+def _scripts(word: str) -> frozenset[str]:
+    return frozenset(name for name, pattern in _SCRIPT.items() if pattern.search(word))
+
+
+def _encodable(line: str) -> bool:
+    for shown in SHOWN_AS:
+        try:
+            line.encode(shown)
+        except UnicodeEncodeError:
+            continue
+        return True
+    return False
+
+
+def signs(text: str) -> int:
+    """Signs of legacy mojibake in ``text``, plus words mixing scripts."""
+    count = len(_SIGN.findall(text))
+    for word in _WORD.findall(text):
+        for run in _LETTER_RUN.findall(word):
+            scripts = _scripts(run)
+            if len(scripts) > 1 and scripts not in _COMPATIBLE:
+                count += 1
+                break
+    return count
+
+
+def may_be_legacy(text: str) -> bool:
+    """Cheap check of a whole text: is there any sign of a legacy reading at all?"""
+    return _SIGN.search(text) is not None
+
+
+def redecode(line: str, codecs: tuple[str, ...], min_signs: int) -> tuple[str, str] | None:
+    """``(repaired line, "shown → actual")`` if ``line`` reads better in another code page, else None."""
+    if line.isascii() or not _encodable(line) or not _SIGN.search(line) or signs(line) < min_signs:
+        return None
+    best: tuple[int, int, str, str] | None = None
+    for order, (shown, actual) in enumerate((s, a) for s in SHOWN_AS for a in codecs):
+        try:
+            raw = line.encode(shown)
+            candidate = raw.decode(actual)
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if candidate == line or _BAD_CHAR.search(candidate) or signs(candidate):
+            continue
+        if not _NON_LATIN_LETTER.search(candidate) and len(_SYMBOL.findall(line)) < min_signs:
+            continue  # Latin read as other Latin: only symbols inside words (bud¿et) show it, not accents
+        score = (len(_INNER_CAPITAL.findall(candidate)) + len(_HALFWIDTH.findall(candidate)), order)
+        if best is None or score < best[:2]:
+            best = (*score, candidate, f"{shown.removeprefix('sloppy-')} → {actual}")
+    return None if best is None else (best[2], best[3])
