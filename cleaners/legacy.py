@@ -72,6 +72,11 @@ def signs(text: str) -> int:
     return count
 
 
+def implausibility(text: str) -> int:
+    """Signs of a wrong reading in decoded text: :func:`signs` plus half-width katakana."""
+    return signs(text) + len(_HALFWIDTH.findall(text))
+
+
 def may_be_legacy(text: str) -> bool:
     """Cheap check of a whole text: is there any sign of a legacy reading at all?"""
     return _SIGN.search(text) is not None
