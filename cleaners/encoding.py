@@ -365,6 +365,22 @@ def _repair_line(
     return fixed, list(plan or [])
 
 
+def _reread(
+    line: str, fixed: str, plan: list[tuple[str, str]], tool: str, opts: EncodingOptions
+) -> tuple[str, list[tuple[str, str]], str]:
+    """A legacy code-page reading of the line (:mod:`cleaners.legacy`) after ftfy's repair. ftfy
+    leaves such a line alone or garbles parts of it (``decode_inconsistent_utf8``): if its result
+    still shows the signs, the line as it came is re-read instead of ftfy's result."""
+    if fixed != line and legacy_signs(fixed) >= opts.legacy_min_signs:
+        found = redecode(line, opts.legacy_codecs, opts.legacy_min_signs)
+        if found is not None:
+            return found[0], [("encode", found[1]), ("decode", found[2])], "legacy"
+    found = redecode(fixed, opts.legacy_codecs, opts.legacy_min_signs)
+    if found is None:
+        return fixed, plan, tool
+    return found[0], [*plan, ("encode", found[1]), ("decode", found[2])], "ftfy+legacy" if tool else "legacy"
+
+
 def _may_be_legacy(text: str, opts: EncodingOptions) -> bool:
     return bool(opts.legacy_codecs) and not text.isascii() and may_be_legacy(text)
 
@@ -375,7 +391,8 @@ def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
     Only lines the gate flags pay for ftfy, and one line that is not mojibake (a character outside
     the broken encoding) cannot stop the repair of another. Each edit's rule is ftfy's fix plan
     for its line (e.g. ``ftfy: encode sloppy-windows-1252; decode utf-8``); ``info['ftfy_plan']``
-    lists the distinct plans for the audit.
+    lists the distinct plans for the audit. A line in a legacy code page shown as cp1252/latin-1
+    is re-read (rule ``legacy: encode sloppy-windows-1252; decode cp1251``, see :func:`_reread`).
     """
     if not opts.enabled or (opts.gate and _gate(text, opts) == _CLEAN and not _may_be_legacy(text, opts)):
         return StageResult(text)
@@ -391,21 +408,15 @@ def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
             if again == fixed:
                 break
             fixed, plan = again, [*plan, *more]
+        tool = "ftfy" if fixed != line else ""
         if opts.legacy_codecs:
-            # ftfy leaves such a line alone or garbles parts of it (decode_inconsistent_utf8): only if
-            # its result still shows the signs, the line as it came is re-read.
-            legacy = None
-            if fixed != line and legacy_signs(fixed) >= opts.legacy_min_signs:
-                legacy = redecode(line, opts.legacy_codecs, opts.legacy_min_signs)
-            legacy = legacy or redecode(fixed, opts.legacy_codecs, opts.legacy_min_signs)
-            if legacy is not None:
-                fixed, plan = legacy[0], [("legacy", legacy[1])] if fixed != line else [*plan, ("legacy", legacy[1])]
+            fixed, plan, tool = _reread(line, fixed, plan, tool, opts)
         out.append(fixed)
         if fixed != line:
             steps = "; ".join(f"{step} {arg}" for step, arg in (plan or []))
             if steps not in plans:
                 plans.append(steps)
-            rule = f"ftfy: {steps}" if steps else "ftfy"
+            rule = f"{tool}: {steps}" if steps else tool
             for e in _diff_edits(line, fixed, rule, opts.max_diff_chars):
                 edits.append(Edit(STAGE, e.rule, e.start + pos, e.end + pos, e.before, e.after))
         pos += len(line)

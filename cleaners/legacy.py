@@ -82,11 +82,12 @@ def may_be_legacy(text: str) -> bool:
     return _SIGN.search(text) is not None
 
 
-def redecode(line: str, codecs: tuple[str, ...], min_signs: int) -> tuple[str, str] | None:
-    """``(repaired line, "shown → actual")`` if ``line`` reads better in another code page, else None."""
+def redecode(line: str, codecs: tuple[str, ...], min_signs: int) -> tuple[str, str, str] | None:
+    """``(repaired line, shown-as code page, actual code page)`` if ``line`` reads better in another
+    code page, else None."""
     if line.isascii() or not _encodable(line) or not _SIGN.search(line) or signs(line) < min_signs:
         return None
-    best: tuple[int, int, str, str] | None = None
+    best: tuple[int, int, str, str, str] | None = None
     for order, (shown, actual) in enumerate((s, a) for s in SHOWN_AS for a in codecs):
         try:
             raw = line.encode(shown)
@@ -99,5 +100,5 @@ def redecode(line: str, codecs: tuple[str, ...], min_signs: int) -> tuple[str, s
             continue  # Latin read as other Latin: only symbols inside words (bud¿et) show it, not accents
         score = (len(_INNER_CAPITAL.findall(candidate)) + len(_HALFWIDTH.findall(candidate)), order)
         if best is None or score < best[:2]:
-            best = (*score, candidate, f"{shown.removeprefix('sloppy-')} → {actual}")
-    return None if best is None else (best[2], best[3])
+            best = (*score, candidate, shown, actual)
+    return None if best is None else best[2:]
