@@ -132,6 +132,30 @@ def damage_cases() -> list[dict[str, str]]:
     return cases
 
 
+def damage_round2() -> list[dict[str, str]]:
+    """Written after the first fixes, to check that they generalise (other languages, other pairs)."""
+    cases: list[dict[str, str]] = []
+    for cid, text, source, shown in [
+        ("r2-uk-cp1251", "Президент України заявив, що переговори триватимуть у п’ятницю.", "cp1251",
+         "sloppy-windows-1252"),
+        ("r2-bg-cp1251", "Правителството одобри бюджета за следващата година.", "cp1251", "latin-1"),
+        ("r2-ko-euckr", "서울시는 화요일 새로운 교통 계획을 발표했다.", "euc-kr", "latin-1"),
+        ("r2-zhtw-big5", "台北市政府週二宣布新的交通規則。", "big5", "sloppy-windows-1252"),
+        ("r2-el-cp1253", "Η κυβέρνηση ανακοίνωσε νέα μέτρα για την οικονομία.", "cp1253", "sloppy-windows-1252"),
+        ("r2-hu-latin2", "A kormány szerdán új költségvetést nyújtott be a parlamentnek.", "iso-8859-2",
+         "latin-1"),
+        ("r2-cz-cp1250", "Vláda schválila rozpočet na příští rok, řekl ministr financí.", "cp1250",
+         "sloppy-windows-1252"),
+        ("r2-ru-koi8-with-ascii", "Reuters: Министр финансов Антон Силуанов заявил в среду, что инфляция "
+         "замедлится.", "koi8-r", "sloppy-windows-1252"),
+        ("r2-ja-eucjp", "大阪府は新しい観光政策を発表した。", "euc-jp", "latin-1"),
+        ("r2-pl-cp1250-latin1", "Sąd Najwyższy orzekł, że ustawa jest zgodna z konstytucją.", "cp1250", "latin-1"),
+    ]:
+        cases.append({"id": cid, "original": text, "damaged": legacy_as(text, source, shown),
+                      "note": f"round 2: {source} shown as {shown}"})
+    return cases
+
+
 EN = "Officials said on Tuesday that"
 
 
@@ -309,7 +333,8 @@ def dedup_cases() -> list[dict[str, object]]:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, rows in (("damage", damage_cases()), ("fragments", fragment_cases()), ("dedup", dedup_cases())):
+    sets = (("damage", damage_cases() + damage_round2()), ("fragments", fragment_cases()), ("dedup", dedup_cases()))
+    for name, rows in sets:
         with (OUT / f"{name}.jsonl").open("w", encoding="utf-8") as fh:
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")

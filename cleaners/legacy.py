@@ -9,7 +9,8 @@ those bytes are decoded with each configured legacy code page.
 Conservative by design. A line is tried only when it shows at least ``min_signs`` signs of such a
 reading: three Latin-1 letters in a row (``Ìèí``), a symbol between two letters (``bud¿et``,
 ``±±¾©``), or a case flip after a non-ASCII letter (``íÉÎÉ``). A reading is taken only if its decode
-is strict and it shows none of those signs, no word mixing scripts and no replacement, control or
+is strict and it shows none of those signs, no word mixing scripts, no Han characters spaced like
+words, no Han character outside Japanese code pages next to kana, and no replacement, control or
 private-use character; among such readings the one with the fewest inner capitals (and half-width
 katakana) wins, then the first in the configured order. A reading that stays Latin (cp1250 for
 cp1252) needs ``min_signs`` symbols inside words: runs of accented capitals alone (leetspeak such
@@ -42,6 +43,9 @@ _BAD_CHAR = regex.compile(r"[\ufffd\p{Co}\p{Cn}\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x
 # Scripts a word may hold together: Han with Japanese kana (and the prolonged sound mark, Common).
 _COMPATIBLE = {frozenset({"Han", "Hiragana"}), frozenset({"Han", "Katakana"}),
                frozenset({"Han", "Hiragana", "Katakana"}), frozenset({"Hiragana", "Katakana"})}
+_HAN = regex.compile(r"\p{Han}")
+_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+_SPACED_HAN = regex.compile(r"(?<=\p{Han}) (?=\p{Han})")
 _SCRIPT_NAMES = ("Latin", "Cyrillic", "Greek", "Han", "Hiragana", "Katakana", "Hangul", "Arabic", "Hebrew", "Thai")
 _SCRIPT = {name: regex.compile(rf"\p{{{name}}}") for name in _SCRIPT_NAMES}
 
@@ -60,9 +64,25 @@ def _encodable(line: str) -> bool:
     return False
 
 
+def _cjk_signs(text: str) -> int:
+    """Signs of a wrong double-byte reading: Han characters spaced like words (Chinese and Japanese
+    do not space words; Korean read as GBK does), and, in text with kana, Han characters that no
+    Japanese code page has (Japanese read as GBK)."""
+    count = len(_SPACED_HAN.findall(text))
+    if _KANA.search(text):
+        for ch in _HAN.findall(text):
+            try:
+                ch.encode("cp932")
+            except UnicodeEncodeError:
+                count += 1
+    return count
+
+
 def signs(text: str) -> int:
     """Signs of legacy mojibake in ``text``, plus words mixing scripts."""
     count = len(_SIGN.findall(text))
+    if _HAN.search(text):
+        count += _cjk_signs(text)
     for word in _WORD.findall(text):
         for run in _LETTER_RUN.findall(word):
             scripts = _scripts(run)
