@@ -56,10 +56,10 @@ _CUES = frozenset(
     _words(
         "word words term phrase character characters slogan motto called dubbed named meaning"
         " means spelled written reads read titled headline banner sign inscription"
-        # the title of a work: "Tolstoy's novel Война и мир", "the film 英雄"
-        " film films movie novel novels book poem song album opera anthem"
     )
 )
+# Words right before the title of a work: "Tolstoy's novel Война и мир", "the film 英雄".
+_TITLE_CUES = frozenset(_words("film films movie novel novels book poem song album opera anthem"))
 _WORDS = WordPattern(r"{L}+(?:['’]{L}+)*", r"[\p{L}\p{M}]")
 _WORD = _WORDS.full
 _CLAUSE = regex.compile(r"[^.!?;:\n,“”„\"«»‹›()\[\]—–]+")
@@ -148,6 +148,8 @@ def _exempt(text: str, start: int, end: int, own_script: regex.Pattern[str] | No
     lead_in = regex.split(r"[.!?;:“”\"«»()\n]", text[max(0, start - 40) : start])[-1]
     words = [w.casefold() for w in _WORD.findall(lead_in)[-4:]]  # "the word 乌克兰", in the same clause
     if any(w in _CUES for w in words[-2:]):
+        return "mentioned"
+    if words and words[-1] in _TITLE_CUES and lead_in.rstrip()[-1:] not in ",;:":  # right before it
         return "mentioned"
     if words[-1:] == ["as"] and "known" in words:  # "known as X", "known in China as X"
         return "mentioned"

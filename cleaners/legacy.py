@@ -20,6 +20,9 @@ shown in (correct Greek next to the garble) is left alone.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252: the WHATWG reading browsers use)
 import regex
 
@@ -28,7 +31,10 @@ SHOWN_AS = ("sloppy-windows-1252", "latin-1")
 # Letters of Latin-1 (À-ÿ without × ÷) three in a row; a non-ASCII symbol between letters (apostrophes
 # and dashes excepted); a lower-case letter followed by a capital where one of them is non-ASCII.
 _LATIN1_LETTER = "[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]"
-_SYMBOL_IN_WORD = r"(?<=\p{L})[^\p{L}\p{M}\s\x00-\x7f’‘‐-―·\u00ad](?=\p{L})"
+# Apostrophes, dashes, quotes and ellipses inside a word (``it’s``, ``well-known``, ``said“We``) are
+# scraping or typing slips, not signs: the code pages in question have them at the same bytes.
+_WORD_PUNCTUATION = "’‘“”…\u2010\u2011\u2012\u2013\u2014\u2015·\u00ad"
+_SYMBOL_IN_WORD = rf"(?<=\p{{L}})[^\p{{L}}\p{{M}}\s\x00-\x7f{_WORD_PUNCTUATION}](?=\p{{L}})"
 _SIGN = regex.compile(
     rf"{_LATIN1_LETTER}{{3}}|{_SYMBOL_IN_WORD}"
     r"|(?<=[^\x00-\x7f])(?<=\p{Ll})\p{Lu}|(?<=\p{Ll})[^\x00-\x7f](?<=\p{Lu})"
@@ -97,15 +103,39 @@ def implausibility(text: str) -> int:
     return signs(text) + len(_HALFWIDTH.findall(text))
 
 
+# A superset of _SIGN's matches in text that cp1252 or latin-1 can encode (the only text a reading
+# applies to), as one standard-library scan that starts with a character class: Latin-1 letters
+# three in a row, a non-ASCII symbol of those code pages between letters, a lower-case letter and
+# a capital with a non-ASCII one among them.
+_L1_LOWER = "\u00df-\u00f6\u00f8-\u00ff\u0153\u0161\u017e\u0192\u00aa\u00b5\u00ba"
+_L1_UPPER = "\u00c0-\u00d6\u00d8-\u00de\u0152\u0160\u0178\u017d"
+# every character a byte 0x80-0xFF becomes in those code pages that is no letter, mark or space
+_L1_SYMBOL = "".join(sorted({
+    ch for shown in SHOWN_AS for ch in bytes(range(0x80, 0x100)).decode(shown)
+    if not (ch.isalpha() or ch.isspace() or unicodedata.category(ch).startswith("M") or ch in _WORD_PUNCTUATION)
+}))
+_MAY_FIRST = re.compile(f"[{_L1_LOWER}{_L1_UPPER}{re.escape(_L1_SYMBOL)}]")
+_MAY_SIGNS = (  # each starts with a character class (a fast scan in C); one pattern with all is slower
+    re.compile(f"[{_L1_LOWER}{_L1_UPPER}](?=[{_L1_LOWER}{_L1_UPPER}]{{2}})"),
+    re.compile(f"[{re.escape(_L1_SYMBOL)}](?<=[^\\W\\d_][{re.escape(_L1_SYMBOL)}])(?=[^\\W\\d_])"),
+    re.compile(f"[{_L1_LOWER}](?=[A-Z{_L1_UPPER}])"),
+    re.compile(f"[{_L1_UPPER}](?<=[a-z{_L1_LOWER}][{_L1_UPPER}])"),
+)
+
+
+def _may_sign(text: str) -> bool:
+    return _MAY_FIRST.search(text) is not None and any(p.search(text) for p in _MAY_SIGNS)
+
+
 def may_be_legacy(text: str) -> bool:
-    """Cheap check of a whole text: is there any sign of a legacy reading at all?"""
-    return _SIGN.search(text) is not None
+    """Cheap check of a whole text: could any line of it be re-read? False means certainly not."""
+    return not text.isascii() and _may_sign(text)
 
 
 def redecode(line: str, codecs: tuple[str, ...], min_signs: int) -> tuple[str, str, str] | None:
     """``(repaired line, shown-as code page, actual code page)`` if ``line`` reads better in another
     code page, else None."""
-    if line.isascii() or not _encodable(line) or not _SIGN.search(line) or signs(line) < min_signs:
+    if line.isascii() or not _may_sign(line) or not _encodable(line) or signs(line) < min_signs:
         return None
     best: tuple[int, int, str, str, str] | None = None
     for order, (shown, actual) in enumerate((s, a) for s in SHOWN_AS for a in codecs):
