@@ -371,7 +371,7 @@ def _reread(
     """A legacy code-page reading of the line (:mod:`cleaners.legacy`) after ftfy's repair. ftfy
     leaves such a line alone or garbles parts of it (``decode_inconsistent_utf8``): if its result
     still shows the signs, the line as it came is re-read instead of ftfy's result."""
-    if fixed != line and legacy_signs(fixed) >= opts.legacy_min_signs:
+    if fixed != line and may_be_legacy(fixed) and legacy_signs(fixed) >= opts.legacy_min_signs:
         found = redecode(line, opts.legacy_codecs, opts.legacy_min_signs)
         if found is not None:
             return found[0], [("encode", found[1]), ("decode", found[2])], "legacy"
@@ -394,7 +394,10 @@ def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
     lists the distinct plans for the audit. A line in a legacy code page shown as cp1252/latin-1
     is re-read (rule ``legacy: encode sloppy-windows-1252; decode cp1251``, see :func:`_reread`).
     """
-    if not opts.enabled or (opts.gate and _gate(text, opts) == _CLEAN and not _may_be_legacy(text, opts)):
+    if not opts.enabled:
+        return StageResult(text)
+    legacy = _may_be_legacy(text, opts)  # no sign in the text: no line of it is re-read (unless ftfy changed it)
+    if opts.gate and not legacy and _gate(text, opts) == _CLEAN:
         return StageResult(text)
     config = _ftfy_config(opts)
     out: list[str] = []
@@ -409,7 +412,7 @@ def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
                 break
             fixed, plan = again, [*plan, *more]
         tool = "ftfy" if fixed != line else ""
-        if opts.legacy_codecs:
+        if legacy or (tool and opts.legacy_codecs):
             fixed, plan, tool = _reread(line, fixed, plan, tool, opts)
         out.append(fixed)
         if fixed != line:

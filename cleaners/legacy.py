@@ -89,6 +89,9 @@ def signs(text: str) -> int:
     count = len(_SIGN.findall(text))
     if _HAN.search(text):
         count += _cjk_signs(text)
+    present = _scripts(text)
+    if len(present) < 2 or present in _COMPATIBLE:
+        return count  # no word can mix scripts
     for word in _WORD.findall(text):
         for run in _LETTER_RUN.findall(word):
             scripts = _scripts(run)
@@ -115,16 +118,19 @@ _L1_SYMBOL = "".join(sorted({
     if not (ch.isalpha() or ch.isspace() or unicodedata.category(ch).startswith("M") or ch in _WORD_PUNCTUATION)
 }))
 _MAY_FIRST = re.compile(f"[{_L1_LOWER}{_L1_UPPER}{re.escape(_L1_SYMBOL)}]")
-_MAY_SIGNS = (  # each starts with a character class (a fast scan in C); one pattern with all is slower
-    re.compile(f"[{_L1_LOWER}{_L1_UPPER}](?=[{_L1_LOWER}{_L1_UPPER}]{{2}})"),
-    re.compile(f"[{re.escape(_L1_SYMBOL)}](?<=[^\\W\\d_][{re.escape(_L1_SYMBOL)}])(?=[^\\W\\d_])"),
-    re.compile(f"[{_L1_LOWER}](?=[A-Z{_L1_UPPER}])"),
-    re.compile(f"[{_L1_UPPER}](?<=[a-z{_L1_LOWER}][{_L1_UPPER}])"),
+# Each sign starts with a character of _MAY_FIRST: one scan for those (in C), then an anchored
+# check at each (an alternation searched over the whole text would try every branch everywhere).
+_MAY_SIGN_AT = re.compile(
+    f"[{_L1_LOWER}{_L1_UPPER}](?=[{_L1_LOWER}{_L1_UPPER}]{{2}})"
+    f"|[{re.escape(_L1_SYMBOL)}](?<=[^\\W\\d_][{re.escape(_L1_SYMBOL)}])(?=[^\\W\\d_])"
+    f"|[{_L1_LOWER}](?=[A-Z{_L1_UPPER}])"
+    f"|[{_L1_UPPER}](?<=[a-z{_L1_LOWER}][{_L1_UPPER}])"
 )
 
 
 def _may_sign(text: str) -> bool:
-    return _MAY_FIRST.search(text) is not None and any(p.search(text) for p in _MAY_SIGNS)
+    match = _MAY_SIGN_AT.match
+    return any(match(text, m.start()) for m in _MAY_FIRST.finditer(text))
 
 
 def may_be_legacy(text: str) -> bool:
