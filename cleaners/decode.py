@@ -166,7 +166,7 @@ def _preferred(
     # Equally clean is not enough: koi8-r Russian is as clean read as cp932 half-width katakana. Among
     # the clean guesses, those showing the fewest signs of a wrong reading (cleaners.legacy) stay.
     if len(close) > 1:
-        wrongness = [implausibility(str(m)) for m in close]
+        wrongness = [implausibility(str(m)[: opts.sniff_bytes]) for m in close]  # a head bounds the cost
         close = [m for m, w in zip(close, wrongness, strict=True) if w == min(wrongness)]
     for name in opts.prefer_encodings:
         for m in close:

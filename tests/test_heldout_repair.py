@@ -13,12 +13,15 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from cleaners.decode import decode_bytes
 from cleaners.encoding import fix_encoding
 from cleaners.fragments import Glossary, repair_fragments
 from cleaners.language import detect_language
-from cleaners.legacy import implausibility, redecode
+from cleaners.legacy import _SIGN, _encodable, implausibility, may_be_legacy, redecode
 from cleaners.whitespace import normalize_whitespace
 from flows.config import config_dir
 from flows.dedup import deduplicate
@@ -98,6 +101,17 @@ def test_legacy_reading_is_audited(settings):
 def test_legacy_reading_leaves_correct_text(text, settings):
     assert redecode(text, settings.encoding.legacy_codecs, settings.encoding.legacy_min_signs) is None
     assert fix_encoding(text, settings.encoding).text == text
+
+
+_CP1252_CHARS = sorted(set(bytes(range(0x20, 0x100)).decode("sloppy-windows-1252")) | set(" \n’“"))
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_CP1252_CHARS), max_size=12))
+def test_cheap_check_never_hides_a_sign(text):
+    """The one-scan pre-check lets a text through only if no line of it could be re-read."""
+    if _encodable(text) and _SIGN.search(text):
+        assert may_be_legacy(text)
 
 
 def test_joiners_removed_only_inside_alphabetic_words(settings):
