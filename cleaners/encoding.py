@@ -372,10 +372,11 @@ def _reread(
     leaves such a line alone or garbles parts of it (``decode_inconsistent_utf8``): if its result
     still shows the signs, the line as it came is re-read instead of ftfy's result."""
     if fixed != line and may_be_legacy(fixed) and legacy_signs(fixed) >= opts.legacy_min_signs:
-        found = redecode(line, opts.legacy_codecs, opts.legacy_min_signs)
+        found = redecode(line, opts.legacy_codecs, opts.legacy_min_signs, runs=False)
         if found is not None:
             return found[0], [("encode", found[1]), ("decode", found[2])], "legacy"
-    found = redecode(fixed, opts.legacy_codecs, opts.legacy_min_signs)
+    # runs of a line ftfy repaired are not re-read: what is left there is mojibake ftfy could not undo
+    found = redecode(fixed, opts.legacy_codecs, opts.legacy_min_signs, runs=fixed == line)
     if found is None:
         return fixed, plan, tool
     return found[0], [*plan, ("encode", found[1]), ("decode", found[2])], "ftfy+legacy" if tool else "legacy"

@@ -15,7 +15,8 @@ private-use character; among such readings the one with the fewest inner capital
 katakana) wins, then the first in the configured order. A reading that stays Latin (cp1250 for
 cp1252) needs ``min_signs`` symbols inside words: runs of accented capitals alone (leetspeak such
 as ``MÄ£ÄM ÌÑÌ``) are not enough. A line that also holds characters outside the code page it was
-shown in (correct Greek next to the garble) is left alone.
+shown in (correct Greek or ``Dvořák`` next to the garble) is re-read run by run: each maximal run
+the code page can encode, cut back to whole words, is judged on its own.
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ _WORD = regex.compile(r"\S+")
 _LETTER_RUN = regex.compile(r"\p{L}+")
 _INNER_CAPITAL = regex.compile(r"(?<=\p{L})\p{Lu}")
 _HALFWIDTH = regex.compile(r"[\uff61-\uff9f]")  # half-width katakana: a Shift-JIS reading of other bytes
-_BAD_CHAR = regex.compile(r"[\ufffd\p{Co}\p{Cn}\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# never in a right reading: replacement, private-use, unassigned, control characters, and box drawing
+# and block elements (what koi8-r makes of other bytes)
+_BAD_CHAR = regex.compile(r"[\ufffd\p{Co}\p{Cn}\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2500-\u259f]")
 # Scripts a word may hold together: Han with Japanese kana (and the prolonged sound mark, Common).
 _COMPATIBLE = {frozenset({"Han", "Hiragana"}), frozenset({"Han", "Katakana"}),
                frozenset({"Han", "Hiragana", "Katakana"}), frozenset({"Hiragana", "Katakana"})}
@@ -138,23 +141,69 @@ def may_be_legacy(text: str) -> bool:
     return not text.isascii() and _may_sign(text)
 
 
-def redecode(line: str, codecs: tuple[str, ...], min_signs: int) -> tuple[str, str, str] | None:
-    """``(repaired line, shown-as code page, actual code page)`` if ``line`` reads better in another
-    code page, else None."""
-    if line.isascii() or not _may_sign(line) or not _encodable(line) or signs(line) < min_signs:
+def _reread(
+    text: str, shown_as: tuple[str, ...], codecs: tuple[str, ...], min_signs: int
+) -> tuple[str, str, str] | None:
+    """The best reading of ``text`` (one run of a line) or None; see the module docstring."""
+    if signs(text) < min_signs:
         return None
     best: tuple[int, int, str, str, str] | None = None
-    for order, (shown, actual) in enumerate((s, a) for s in SHOWN_AS for a in codecs):
+    for order, (shown, actual) in enumerate((s, a) for s in shown_as for a in codecs):
         try:
-            raw = line.encode(shown)
+            raw = text.encode(shown)
             candidate = raw.decode(actual)
         except (UnicodeEncodeError, UnicodeDecodeError):
             continue
-        if candidate == line or _BAD_CHAR.search(candidate) or signs(candidate):
+        if candidate == text or _BAD_CHAR.search(candidate) or signs(candidate):
             continue
-        if not _NON_LATIN_LETTER.search(candidate) and len(_SYMBOL.findall(line)) < min_signs:
+        if not _NON_LATIN_LETTER.search(candidate) and len(_SYMBOL.findall(text)) < min_signs:
             continue  # Latin read as other Latin: only symbols inside words (bud¿et) show it, not accents
         score = (len(_INNER_CAPITAL.findall(candidate)) + len(_HALFWIDTH.findall(candidate)), order)
         if best is None or score < best[:2]:
             best = (*score, candidate, shown, actual)
     return None if best is None else best[2:]
+
+
+_RUN = {shown: re.compile("[" + re.escape(bytes(range(256)).decode(shown)) + "]+") for shown in SHOWN_AS}
+_LAST_SPACE = re.compile(r"\s(?=\S*\Z)")
+
+
+def _word_bounded(line: str, start: int, end: int) -> tuple[int, int]:
+    """``line[start:end]`` without a partial word at either end (glued to a character outside it)."""
+    if start > 0 and not line[start - 1].isspace() and not line[start].isspace():
+        space = re.search(r"\s", line[start:end])
+        start = start + space.start() if space else end
+    if end < len(line) and not line[end].isspace() and start < end and not line[end - 1].isspace():
+        space = _LAST_SPACE.search(line, start, end)
+        end = space.start() + 1 if space else start
+    return start, end
+
+
+def redecode(
+    line: str, codecs: tuple[str, ...], min_signs: int, runs: bool = True
+) -> tuple[str, str, str] | None:
+    """``(repaired line, shown-as code page, actual code page)`` if ``line`` reads better in another
+    code page, else None. A line with characters the code page cannot encode (correct Greek or
+    ``Dvořák`` next to the garble) is re-read run by run, each run cut back to whole words, if
+    ``runs``."""
+    if line.isascii() or not _may_sign(line):
+        return None
+    if _encodable(line):
+        return _reread(line, SHOWN_AS, codecs, min_signs)
+    if not runs:
+        return None
+    for shown in SHOWN_AS:
+        out: list[str] = []
+        pos = 0
+        found: tuple[str, str, str] | None = None
+        for m in _RUN[shown].finditer(line):
+            start, end = _word_bounded(line, m.start(), m.end())
+            if end - start < 3 or not _may_sign(line[start:end]):
+                continue
+            got = _reread(line[start:end], (shown,), codecs, min_signs)
+            if got is not None:
+                out += [line[pos:start], got[0]]
+                pos, found = end, got
+        if found is not None:
+            return "".join([*out, line[pos:]]), found[1], found[2]
+    return None
