@@ -47,12 +47,15 @@ def _may_have_plain_spacing(text: str) -> bool:
     return text[:1] == " " or text[-1:] == " " or "  " in text or _NEWLINE_SPACE.search(text) is not None
 
 
-@lru_cache(maxsize=8)
-def _invisible_pass(opts: WhitespaceOptions) -> re.Pattern[str]:
+@lru_cache(maxsize=16)
+def _invisible_pass(opts: WhitespaceOptions, joiners: bool = True) -> re.Pattern[str]:
+    """The first pass's pattern; ``joiners=False`` (text without ZWJ/ZWNJ) leaves out the joiner
+    branch, whose leading lookbehind keeps the engine from skipping to candidate characters."""
     invisible = _ZERO_WIDTH + _C0_C1_CONTROL + (_BIDI_CONTROL if opts.remove_bidi_controls else "")
     around = f"[{_JOINER}{invisible}]*"
     joiner = rf"|(?P<joiner>(?<=[{_ALPHABET}]){around}[{_JOINER}]{around}(?=[{_ALPHABET}]))"
-    return re.compile(rf"(?P<crlf>\r\n?){joiner if opts.remove_joiners_in_words else ''}|(?P<invisible>[{invisible}]+)")
+    joiner = joiner if opts.remove_joiners_in_words and joiners else ""
+    return re.compile(rf"(?P<crlf>\r\n?){joiner}|(?P<invisible>[{invisible}]+)")
 
 
 @lru_cache(maxsize=8)
@@ -147,7 +150,7 @@ def normalize_whitespace(text: str, opts: WhitespaceOptions) -> StageResult:
     edits: list[Edit] = []
     special = _ANY_SPECIAL.search(text) is not None  # one scan rules out both classes below
     if special and _MAY_HAVE_INVISIBLE.search(text):
-        first = _regex_pass(text, _invisible_pass(opts))
+        first = _regex_pass(text, _invisible_pass(opts, "\u200c" in text or "\u200d" in text))
         text, edits = first.text, edits + first.edits
     odd = special and _MAY_HAVE_ODD_SPACE.search(text) is not None
     if odd or _may_have_plain_spacing(text):
