@@ -22,6 +22,7 @@ would leave it unchanged (tests/test_stage_speed.py compares with the plain impl
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from functools import lru_cache
@@ -29,7 +30,7 @@ from functools import lru_cache
 import ftfy
 import ftfy.bad_codecs  # registers the sloppy-windows-* codecs
 from ftfy.chardata import CHARMAP_ENCODINGS, CONTROL_CHARS, HTML_ENTITY_RE
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from cleaners.edits import Edit, StageResult
 from cleaners.ftfy_prefilter import ACTIVE as PREFILTER_ACTIVE
@@ -152,6 +153,16 @@ class EncodingOptions(Options):
     max_diff_chars: int = Field(gt=0)  # above this, an edit spans the changed region instead of a char diff
     legacy_codecs: tuple[str, ...]  # code pages a line shown as cp1252/latin-1 may really be in ([] = off)
     legacy_min_signs: int = Field(ge=1)  # signs of such a reading (cleaners.legacy) before one is tried
+
+    @field_validator("legacy_codecs")
+    @classmethod
+    def _known_codecs(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        for name in names:
+            try:
+                codecs.lookup(name)
+            except LookupError:
+                raise ValueError(f"unknown code page {name!r}") from None
+        return names
 
 
 @lru_cache(maxsize=8)

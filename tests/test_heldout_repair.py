@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from cleaners.decode import decode_bytes
 from cleaners.encoding import fix_encoding
@@ -87,6 +88,8 @@ def test_legacy_reading_is_audited(settings):
     assert out.edits[0].before == "Ìèíèñòð" and out.edits[0].after == "Министр"
     off = settings.encoding.model_copy(update={"legacy_codecs": ()})
     assert fix_encoding(case["damaged"], off).text == case["damaged"]  # the setting turns it off
+    with pytest.raises(ValidationError, match="unknown code page"):
+        type(settings.encoding).model_validate({**settings.encoding.model_dump(), "legacy_codecs": ["cp9999"]})
 
 
 @pytest.mark.parametrize(
