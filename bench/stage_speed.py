@@ -84,9 +84,12 @@ def main() -> None:
     }
     if args.baseline:
         old_enc, old_ws, old_mh = (_module(args.baseline, n) for n in ("encoding", "whitespace", "minhash"))
-        eo = old_enc.EncodingOptions(**enc.model_dump())
-        wo = old_ws.WhitespaceOptions(**ws.model_dump())
-        mo = old_mh.MinHashOptions(**mh.model_dump())
+        def known(model: type, opts: object) -> dict:  # a baseline predating a newer key ignores it
+            return {k: v for k, v in opts.model_dump().items() if k in model.model_fields}
+
+        eo = old_enc.EncodingOptions(**known(old_enc.EncodingOptions, enc))
+        wo = old_ws.WhitespaceOptions(**known(old_ws.WhitespaceOptions, ws))
+        mo = old_mh.MinHashOptions(**known(old_mh.MinHashOptions, mh))
         stages["encoding"][0].append(lambda t: old_enc.fix_encoding(t, eo))
         stages["whitespace"][0].append(lambda t: old_ws.normalize_whitespace(t, wo))
         stages["minhash"][0].append(lambda t: old_mh.features(t, mo))

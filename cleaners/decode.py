@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from cleaners.edits import Edit, StageResult
+from cleaners.legacy import implausibility
 
 if TYPE_CHECKING:
     from charset_normalizer.models import CharsetMatch
@@ -162,8 +163,14 @@ def _preferred(
     """charset-normalizer ranks look-alike code pages (cp1250 vs cp1252) by noise alone; among
     guesses about as clean as the best, take the most common web encoding."""
     close = [m for m in matches if m.chaos <= best.chaos + opts.prefer_max_chaos]
+    # Equally clean is not enough: koi8-r Russian is as clean read as cp932 half-width katakana. Among
+    # the clean guesses, those showing the fewest signs of a wrong reading (cleaners.legacy) stay.
+    if len(close) > 1:
+        wrongness = [implausibility(str(m)[: opts.sniff_bytes]) for m in close]  # a head bounds the cost
+        close = [m for m, w in zip(close, wrongness, strict=True) if w == min(wrongness)]
     for name in opts.prefer_encodings:
         for m in close:
             if name in m.could_be_from_charset:
                 return name, m
+    best = best if best in close else close[0]
     return best.encoding, best

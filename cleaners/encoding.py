@@ -22,6 +22,7 @@ would leave it unchanged (tests/test_stage_speed.py compares with the plain impl
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from functools import lru_cache
@@ -29,11 +30,13 @@ from functools import lru_cache
 import ftfy
 import ftfy.bad_codecs  # registers the sloppy-windows-* codecs
 from ftfy.chardata import CHARMAP_ENCODINGS, CONTROL_CHARS, HTML_ENTITY_RE
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from cleaners.edits import Edit, StageResult
 from cleaners.ftfy_prefilter import ACTIVE as PREFILTER_ACTIVE
 from cleaners.ftfy_prefilter import FIRST, FRAMED, RARE, may_be_bad
+from cleaners.legacy import may_be_legacy, redecode
+from cleaners.legacy import signs as legacy_signs
 from cleaners.options import Options
 from cleaners.token_diff import AlternatingMatcher
 
@@ -148,6 +151,18 @@ class EncodingOptions(Options):
     fix_line_breaks: bool
     normalization: str | None = Field(pattern="^(NFC|NFKC|NFD|NFKD)$")
     max_diff_chars: int = Field(gt=0)  # above this, an edit spans the changed region instead of a char diff
+    legacy_codecs: tuple[str, ...]  # code pages a line shown as cp1252/latin-1 may really be in ([] = off)
+    legacy_min_signs: int = Field(ge=1)  # signs of such a reading (cleaners.legacy) before one is tried
+
+    @field_validator("legacy_codecs")
+    @classmethod
+    def _known_codecs(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        for name in names:
+            try:
+                codecs.lookup(name)
+            except LookupError:
+                raise ValueError(f"unknown code page {name!r}") from None
+        return names
 
 
 @lru_cache(maxsize=8)
@@ -361,15 +376,40 @@ def _repair_line(
     return fixed, list(plan or [])
 
 
+def _reread(
+    line: str, fixed: str, plan: list[tuple[str, str]], tool: str, opts: EncodingOptions
+) -> tuple[str, list[tuple[str, str]], str]:
+    """A legacy code-page reading of the line (:mod:`cleaners.legacy`) after ftfy's repair. ftfy
+    leaves such a line alone or garbles parts of it (``decode_inconsistent_utf8``): if its result
+    still shows the signs, the line as it came is re-read instead of ftfy's result."""
+    if fixed != line and may_be_legacy(fixed) and legacy_signs(fixed) >= opts.legacy_min_signs:
+        found = redecode(line, opts.legacy_codecs, opts.legacy_min_signs, runs=False)
+        if found is not None:
+            return found[0], [("encode", found[1]), ("decode", found[2])], "legacy"
+    # runs of a line ftfy repaired are not re-read: what is left there is mojibake ftfy could not undo
+    found = redecode(fixed, opts.legacy_codecs, opts.legacy_min_signs, runs=fixed == line)
+    if found is None:
+        return fixed, plan, tool
+    return found[0], [*plan, ("encode", found[1]), ("decode", found[2])], "ftfy+legacy" if tool else "legacy"
+
+
+def _may_be_legacy(text: str, opts: EncodingOptions) -> bool:
+    return bool(opts.legacy_codecs) and not text.isascii() and may_be_legacy(text)
+
+
 def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
     """Repair mojibake with ftfy, line by line like ``ftfy.fix_text``.
 
     Only lines the gate flags pay for ftfy, and one line that is not mojibake (a character outside
     the broken encoding) cannot stop the repair of another. Each edit's rule is ftfy's fix plan
     for its line (e.g. ``ftfy: encode sloppy-windows-1252; decode utf-8``); ``info['ftfy_plan']``
-    lists the distinct plans for the audit.
+    lists the distinct plans for the audit. A line in a legacy code page shown as cp1252/latin-1
+    is re-read (rule ``legacy: encode sloppy-windows-1252; decode cp1251``, see :func:`_reread`).
     """
-    if not opts.enabled or (opts.gate and _gate(text, opts) == _CLEAN):
+    if not opts.enabled:
+        return StageResult(text)
+    legacy = _may_be_legacy(text, opts)  # no sign in the text: no line of it is re-read (unless ftfy changed it)
+    if opts.gate and not legacy and _gate(text, opts) == _CLEAN:
         return StageResult(text)
     config = _ftfy_config(opts)
     out: list[str] = []
@@ -383,12 +423,15 @@ def fix_encoding(text: str, opts: EncodingOptions) -> StageResult:
             if again == fixed:
                 break
             fixed, plan = again, [*plan, *more]
+        tool = "ftfy" if fixed != line else ""
+        if legacy or (tool and opts.legacy_codecs):
+            fixed, plan, tool = _reread(line, fixed, plan, tool, opts)
         out.append(fixed)
         if fixed != line:
             steps = "; ".join(f"{step} {arg}" for step, arg in (plan or []))
             if steps not in plans:
                 plans.append(steps)
-            rule = f"ftfy: {steps}" if steps else "ftfy"
+            rule = f"{tool}: {steps}" if steps else tool
             for e in _diff_edits(line, fixed, rule, opts.max_diff_chars):
                 edits.append(Edit(STAGE, e.rule, e.start + pos, e.end + pos, e.before, e.after))
         pos += len(line)

@@ -58,9 +58,11 @@ _CUES = frozenset(
         " means spelled written reads read titled headline banner sign inscription"
     )
 )
+# Words right before the title of a work: "Tolstoy's novel Война и мир", "the film 英雄".
+_TITLE_CUES = frozenset(_words("film films movie novel novels book poem song album opera anthem"))
 _WORDS = WordPattern(r"{L}+(?:['’]{L}+)*", r"[\p{L}\p{M}]")
 _WORD = _WORDS.full
-_CLAUSE = regex.compile(r"[^.!?;:\n,“”\"«»()\[\]—–]+")
+_CLAUSE = regex.compile(r"[^.!?;:\n,“”„\"«»‹›()\[\]—–]+")
 _LETTER = regex.compile(r"\p{L}")
 _ARTICLES = frozenset({"the", "a", "an"})
 _DETERMINERS = _words("the a an this that these those its his her their our")
@@ -144,8 +146,12 @@ def _exempt(text: str, start: int, end: int, own_script: regex.Pattern[str] | No
         if regex.search(r"\p{Latin}", inner):
             return "translated"
     lead_in = regex.split(r"[.!?;:“”\"«»()\n]", text[max(0, start - 40) : start])[-1]
-    words = _WORD.findall(lead_in)[-2:]  # "the word 乌克兰", "known as X", in the same clause
-    if any(w.casefold() in _CUES for w in words):
+    words = [w.casefold() for w in _WORD.findall(lead_in)[-4:]]  # "the word 乌克兰", in the same clause
+    if any(w in _CUES for w in words[-2:]):
+        return "mentioned"
+    if words and words[-1] in _TITLE_CUES and lead_in.rstrip()[-1:] not in ",;:":  # right before it
+        return "mentioned"
+    if words[-1:] == ["as"] and "known" in words:  # "known as X", "known in China as X"
         return "mentioned"
     return None
 

@@ -14,9 +14,12 @@ STAGE = "whitespace"
 
 # Unicode space separators other than U+0020, plus tab: shown as one plain space.
 _ODD_SPACE = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
-# Invisible characters with no place in clean prose. ZWJ/ZWNJ (U+200C/D) are kept: emoji and
-# several scripts need them.
+# Invisible characters with no place in clean prose. ZWJ/ZWNJ (U+200C/D) are kept where emoji and
+# several scripts (Arabic, Persian, Indic) need them, and removed between two letters of the
+# alphabets that never use them (Latin, Greek, Cyrillic): there they only break a word.
 _ZERO_WIDTH = "\u200b\u2060\ufeff\u00ad\u180e"
+_JOINER = "\u200c\u200d"
+_ALPHABET = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u04ff"
 _BIDI_CONTROL = "\u202a-\u202e\u2066-\u2069"
 _C0_C1_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f"
 
@@ -26,15 +29,16 @@ class WhitespaceOptions(Options):
     strip_indentation: bool  # remove leading whitespace of every line (drifting indentation)
     collapse_spaces: bool  # runs of spaces inside a line become one
     remove_bidi_controls: bool
+    remove_joiners_in_words: bool  # ZWJ/ZWNJ between two Latin, Greek or Cyrillic letters
     max_blank_lines: int = Field(ge=0)  # consecutive blank lines kept between paragraphs
 
 
 # Cheap checks for anything a pass may change. Each regex is one character class, so the engine
 # scans for it in C; the plain-space cases are substring tests (no regex with anchors or branches,
 # which would try every alternative at every position).
-_MAY_HAVE_INVISIBLE = re.compile(f"[\r{_ZERO_WIDTH}{_C0_C1_CONTROL}{_BIDI_CONTROL}]")
+_MAY_HAVE_INVISIBLE = re.compile(f"[\r{_ZERO_WIDTH}{_JOINER}{_C0_C1_CONTROL}{_BIDI_CONTROL}]")
 _MAY_HAVE_ODD_SPACE = re.compile(f"[{_ODD_SPACE}]")
-_ANY_SPECIAL = re.compile(f"[\r{_ZERO_WIDTH}{_C0_C1_CONTROL}{_BIDI_CONTROL}{_ODD_SPACE}]")
+_ANY_SPECIAL = re.compile(f"[\r{_ZERO_WIDTH}{_JOINER}{_C0_C1_CONTROL}{_BIDI_CONTROL}{_ODD_SPACE}]")
 _NEWLINE_SPACE = re.compile("\n(?: |(?<= \n))")  # a line starting or ending with a space; scans for "\n"
 
 
@@ -43,10 +47,15 @@ def _may_have_plain_spacing(text: str) -> bool:
     return text[:1] == " " or text[-1:] == " " or "  " in text or _NEWLINE_SPACE.search(text) is not None
 
 
-@lru_cache(maxsize=8)
-def _invisible_pass(opts: WhitespaceOptions) -> re.Pattern[str]:
+@lru_cache(maxsize=16)
+def _invisible_pass(opts: WhitespaceOptions, joiners: bool = True) -> re.Pattern[str]:
+    """The first pass's pattern; ``joiners=False`` (text without ZWJ/ZWNJ) leaves out the joiner
+    branch, whose leading lookbehind keeps the engine from skipping to candidate characters."""
     invisible = _ZERO_WIDTH + _C0_C1_CONTROL + (_BIDI_CONTROL if opts.remove_bidi_controls else "")
-    return re.compile(rf"(?P<crlf>\r\n?)|(?P<invisible>[{invisible}]+)")
+    around = f"[{_JOINER}{invisible}]*"
+    joiner = rf"|(?P<joiner>(?<=[{_ALPHABET}]){around}[{_JOINER}]{around}(?=[{_ALPHABET}]))"
+    joiner = joiner if opts.remove_joiners_in_words and joiners else ""
+    return re.compile(rf"(?P<crlf>\r\n?){joiner}|(?P<invisible>[{invisible}]+)")
 
 
 @lru_cache(maxsize=8)
@@ -62,10 +71,11 @@ def _space_pass(opts: WhitespaceOptions) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
-_REPLACEMENT = {"crlf": "\n", "invisible": "", "trailing": "", "indent": "", "spaces": " "}
+_REPLACEMENT = {"crlf": "\n", "invisible": "", "joiner": "", "trailing": "", "indent": "", "spaces": " "}
 _RULE = {
     "crlf": "line-ends",
     "invisible": "invisible-chars",
+    "joiner": "joiner-in-word",
     "trailing": "trailing-space",
     "indent": "indentation",
     "spaces": "odd-or-repeated-space",
@@ -140,7 +150,7 @@ def normalize_whitespace(text: str, opts: WhitespaceOptions) -> StageResult:
     edits: list[Edit] = []
     special = _ANY_SPECIAL.search(text) is not None  # one scan rules out both classes below
     if special and _MAY_HAVE_INVISIBLE.search(text):
-        first = _regex_pass(text, _invisible_pass(opts))
+        first = _regex_pass(text, _invisible_pass(opts, "\u200c" in text or "\u200d" in text))
         text, edits = first.text, edits + first.edits
     odd = special and _MAY_HAVE_ODD_SPACE.search(text) is not None
     if odd or _may_have_plain_spacing(text):

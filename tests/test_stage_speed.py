@@ -127,7 +127,7 @@ def lines() -> list[str]:
     return [ln for ln in out if ln]
 
 
-SPACE_CHARS = " \n\r\t\u00a0\u2009\u200b\u3000\ufeff\u00ad\u202ex.é"
+SPACE_CHARS = " \n\r\t\u00a0\u2009\u200b\u200d\u3000\ufeff\u00ad\u202ex.é"
 
 
 # ---------------------------------------------------------------- encoding
@@ -229,7 +229,7 @@ def test_whitespace_equals_reference(settings, variant):
 @given(st.text(alphabet=st.sampled_from(SPACE_CHARS), max_size=24), st.booleans(), st.booleans())
 def test_whitespace_equals_reference_generated(text, indent, collapse):
     opts = ws.WhitespaceOptions(enabled=True, strip_indentation=indent, collapse_spaces=collapse,
-                                remove_bidi_controls=True, max_blank_lines=1)
+                                remove_bidi_controls=True, remove_joiners_in_words=True, max_blank_lines=1)
     out = ws.normalize_whitespace(text, opts)
     assert (out.text, out.edits) == ref_whitespace(text, opts)
 
