@@ -301,8 +301,8 @@ def clean_shard(work_root: str, index: int) -> dict[str, Any]:
                     fh.write(dumps_bytes({"status": "rejected", **rec}) + b"\n")
                     continue
                 out = next(results)
-                removed.update(e["before"].strip()[:200] for e in out.edits
-                               if e["stage"] == "boilerplate" and not e["after"] and e["before"].strip())
+                removed.update([line[:200] for e in out.edits  # each stripped line once
+                                if e["stage"] == "boilerplate" and not e["after"] and (line := e["before"].strip())])
                 if isinstance(out, Reject):
                     fh.write(dumps_bytes(_reject_record(out)) + b"\n")
                     continue
