@@ -182,13 +182,21 @@ def _reject_record(rej: Reject) -> dict[str, Any]:
     return {"status": "rejected", **rej.output(), "edits": rej.edits, "info": rej.info}
 
 
+# Containers allocated (net of those freed) between young collections in a worker. Measured on
+# 4 benchmark shards in one process: 700 (Python's default) 13 µs/doc of collection, 10,000 5-7,
+# 50,000 none. Cyclic garbage, the only memory this defers, is at most this many containers.
+GC_YOUNG_THRESHOLD = 50_000
+
+
 def warm_up(settings_json: str) -> None:
     """Load what every shard needs (rules, glossary, stopwords, langdetect's profiles) ahead of the work.
 
     What it loaded lives as long as the worker, so it is then moved out of the garbage collector's
-    generations (``gc.freeze``): the collections the shard steps trigger no longer traverse
-    langdetect's profiles and the rule tables again and again. Objects that become garbage are
-    still freed by reference counting (the pipeline dropped before dedup is, it holds no cycles).
+    generations (``gc.freeze``): collections no longer traverse langdetect's profiles and the rule
+    tables. Objects that become garbage are still freed by reference counting (the pipeline dropped
+    before dedup is: it holds no cycles). The youngest generation is then collected after
+    :data:`GC_YOUNG_THRESHOLD` net new containers instead of Python's 700: a shard step's long-lived
+    tables (line counts, id rows) were traversed by ~50 young collections per 1,000 documents.
     """
     from cleaners.language import warm_up as warm_language
 
@@ -196,6 +204,7 @@ def warm_up(settings_json: str) -> None:
     warm_language()
     gc.collect()
     gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def prepare_shard(work_root: str, index: int) -> dict[str, Any]:
