@@ -195,8 +195,8 @@ def features_many(texts: Sequence[str], opts: MinHashOptions) -> list[tuple[str,
     A document's ``features`` costs ~20 numpy calls on arrays of a few thousand values, so their
     fixed per-call cost is a large part of it. Here the normalised texts of a chunk are joined with
     a line feed between them (a separator: no token crosses it), tokenised and hashed in one pass
-    (token hashes do not depend on position), shingled in one pass (shingles that would span two
-    documents are dropped) and sorted in one pass on ``document << 32 | hash``. Each result equals
+    (token hashes do not depend on position) and shingled in one pass (shingles that would span two
+    documents are dropped); each document's hashes are then sorted on their own. Each result equals
     ``features(text, opts)``.
     """
     out: list[tuple[str, np.ndarray]] = []
@@ -224,27 +224,21 @@ def _features_chunk(texts: Sequence[str], opts: MinHashOptions) -> list[tuple[st
     n = opts.shingle_words
     need = max(n, opts.min_words)
     combined = _combine(th, n) if th.size >= n else np.zeros(0, dtype=np.uint64)
-    parts: list[np.ndarray] = []
-    small: dict[int, np.ndarray] = {}  # documents shingled as one whole-text shingle
+    out = []
     for k in range(len(texts)):
         a, b = tok[k], tok[k + 1]
         if b - a >= need:
-            parts.append(combined[a : b - n + 1])
+            hashes = combined[a : b - n + 1].astype(np.uint32)
+        elif a == b:
+            hashes = np.zeros(1, dtype=np.uint32)  # the empty text: one shingle, hash 0
         else:
-            small[k] = np.zeros(1, dtype=np.uint64) if a == b else _combine(th[a:b], b - a)
-            parts.append(small[k])
-    counts = np.array([p.size for p in parts], dtype=np.int64)
-    keyed = np.concatenate(parts)
-    keyed |= np.repeat(np.arange(len(texts), dtype=np.uint64) << np.uint64(32), counts)
-    keyed.sort()
-    first = np.empty(keyed.size, dtype=bool)  # not a repeat of the previous (document, hash)
-    first[:1] = True
-    np.not_equal(keyed[1:], keyed[:-1], out=first[1:])
-    keyed = keyed[first]
-    bounds = np.searchsorted(keyed, np.arange(len(texts) + 1, dtype=np.uint64) << np.uint64(32)).tolist()
-    hashes = (keyed & _MAX32).astype(np.uint32)
-    return [(xxhash.xxh3_128_hexdigest(th[tok[k] : tok[k + 1]].tobytes()), hashes[bounds[k] : bounds[k + 1]])
-            for k in range(len(texts))]
+            hashes = _combine(th[a:b], b - a).astype(np.uint32)
+        hashes.sort()  # per document: a few hundred values sort faster alone than merged
+        first = np.empty(hashes.size, dtype=bool)  # not a repeat of the previous value
+        first[:1] = True
+        np.not_equal(hashes[1:], hashes[:-1], out=first[1:])
+        out.append((xxhash.xxh3_128_hexdigest(th[a:b].tobytes()), hashes[first]))
+    return out
 
 
 def exact_key(text: str) -> str:
