@@ -133,7 +133,7 @@ def _stage_seconds(results: list[dict[str, Any]]) -> dict[str, float]:
 
 
 # Prefect tasks per shard step of a local run, per pool worker: each Prefect task costs the CLI's
-# API server ~40 ms of CPU (measured), taken from the same cores as the workers; all shards are
+# API server 26-41 ms of CPU (measured), taken from the same cores as the workers; all shards are
 # still handed to the pool at once, so the workers never wait. Resume stays per shard (markers).
 TASKS_PER_WORKER = 2
 
