@@ -58,7 +58,7 @@ _CUES = frozenset(
         " means spelled written reads read titled headline banner sign inscription"
     )
 )
-_WORDS = WordPattern(r"{L}++(?:['’]{L}++)*+", r"[\p{L}\p{M}]")  # possessive: same matches, no backtracking
+_WORDS = WordPattern(r"{L}+(?:['’]{L}+)*", r"[\p{L}\p{M}]")
 _WORD = _WORDS.full
 _CLAUSE = regex.compile(r"[^.!?;:\n,“”\"«»()\[\]—–]+")
 _LETTER = regex.compile(r"\p{L}")

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 # Set by the CLI for the duration of a local run: the process pool and a progress callback.
 _POOL: Executor | None = None
-_POOL_WORKERS = 1  # its number of processes
+_POOL_SIZE = 0
 _PROGRESS: Callable[[str, int], None] | None = None
 
 
@@ -143,7 +143,7 @@ def _groups(shards: int) -> list[list[int]]:
     cluster's parallel work), else ``TASKS_PER_WORKER`` tasks per pool worker."""
     if _POOL is None:
         return [[i] for i in range(shards)]
-    size = max(1, -(-shards // (TASKS_PER_WORKER * _POOL_WORKERS)))
+    size = max(1, -(-shards // (TASKS_PER_WORKER * max(_POOL_SIZE, 1))))  # _POOL_SIZE: its processes
     return [list(range(i, min(i + size, shards))) for i in range(0, shards, size)]
 
 
@@ -243,7 +243,7 @@ def run_local(inputs: list[str], out: Path, settings: Settings,
     False: none is needed); ``pool`` is a pool of ``run.workers`` processes already started and warming
     up (:func:`flows.workers.fork_pool`, else a forkserver pool is made here). The run shuts all three down.
     """
-    global _POOL, _POOL_WORKERS, _PROGRESS
+    global _POOL, _POOL_SIZE, _PROGRESS
     from flows import reaper
 
     n_workers = settings.run.workers or os.cpu_count() or 1
@@ -261,7 +261,7 @@ def run_local(inputs: list[str], out: Path, settings: Settings,
         # forkserver: workers never inherit Prefect's threads or event loop from this process
         if pool is None:  # Prefect is imported here: never fork this process
             pool, _ = workers.fork_pool(n_workers, settings.model_dump_json(), allow_fork=False)
-    _POOL, _POOL_WORKERS = pool, n_workers
+    _POOL, _POOL_SIZE = pool, n_workers
     try:
         if api_server is not None:
             api_server.wait_ready()

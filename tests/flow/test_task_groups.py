@@ -27,7 +27,7 @@ pytestmark = pytest.mark.flow
 def test_groups_cover_every_shard_once_in_order(monkeypatch: pytest.MonkeyPatch, shards: int, workers: int,
                                                 sizes: list[int]) -> None:
     monkeypatch.setattr(flow, "_POOL", ThreadPoolExecutor(1))
-    monkeypatch.setattr(flow, "_POOL_WORKERS", workers)
+    monkeypatch.setattr(flow, "_POOL_SIZE", workers)
     groups = flow._groups(shards)
     assert [len(g) for g in groups] == sizes
     assert [i for g in groups for i in g] == list(range(shards))
