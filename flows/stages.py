@@ -6,6 +6,7 @@ that already finished (its output exists) is skipped when a killed run is starte
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import time
@@ -181,12 +182,29 @@ def _reject_record(rej: Reject) -> dict[str, Any]:
     return {"status": "rejected", **rej.output(), "edits": rej.edits, "info": rej.info}
 
 
+# Containers allocated (net of those freed) between young collections in a worker. Measured on
+# 4 benchmark shards in one process: 700 (Python's default) 13 µs/doc of collection, 10,000 5-7,
+# 50,000 none. Cyclic garbage, the only memory this defers, is at most this many containers.
+GC_YOUNG_THRESHOLD = 50_000
+
+
 def warm_up(settings_json: str) -> None:
-    """Load what every shard needs (rules, glossary, stopwords, langdetect's profiles) ahead of the work."""
+    """Load what every shard needs (rules, glossary, stopwords, langdetect's profiles) ahead of the work.
+
+    What it loaded lives as long as the worker, so it is then moved out of the garbage collector's
+    generations (``gc.freeze``): collections no longer traverse langdetect's profiles and the rule
+    tables. Objects that become garbage are still freed by reference counting (the pipeline dropped
+    before dedup is: it holds no cycles). The youngest generation is then collected after
+    :data:`GC_YOUNG_THRESHOLD` net new containers instead of Python's 700: a shard step's long-lived
+    tables (line counts, id rows) were traversed by ~50 young collections per 1,000 documents.
+    """
     from cleaners.language import warm_up as warm_language
 
     pipeline_for(settings_json)
     warm_language()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def prepare_shard(work_root: str, index: int) -> dict[str, Any]:
@@ -292,8 +310,8 @@ def clean_shard(work_root: str, index: int) -> dict[str, Any]:
                     fh.write(dumps_bytes({"status": "rejected", **rec}) + b"\n")
                     continue
                 out = next(results)
-                removed.update(e["before"].strip()[:200] for e in out.edits
-                               if e["stage"] == "boilerplate" and not e["after"] and e["before"].strip())
+                removed.update([line[:200] for e in out.edits  # each stripped line once
+                                if e["stage"] == "boilerplate" and not e["after"] and (line := e["before"].strip())])
                 if isinstance(out, Reject):
                     fh.write(dumps_bytes(_reject_record(out)) + b"\n")
                     continue
