@@ -125,7 +125,7 @@ class BoilerplateOptions(Options):
     subheads: bool  # also rescue title-like lines inside the article right before a good line
     # title-like lines right before a line of these rule categories (a headline above its byline and date)
     # are headline candidates up to title_far_window lines above the article
-    title_far_before: list[str]
+    title_far_before: tuple[str, ...]
     title_far_window: int = Field(ge=0)
     title_min_shared: int = Field(ge=1)  # content words a title shares with the article body ...
     title_min_share: float = Field(ge=0, le=1)  # ... and as a share of its own content words
