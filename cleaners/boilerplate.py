@@ -506,7 +506,8 @@ def classify_lines(
         for j, it in enumerate(items):
             if it.cls == GOOD and j not in inside:
                 it.cls, it.why = BAD, "classifier:outside-main"
-        hard -= _keep_inside(items, kept, o.inside_keep_categories)
+        kept, rescued = _keep_inside(items, kept, o.inside_keep_categories)
+        hard -= rescued
         _keep_titles(items, kept[0][0], kept[-1][1], stopwords.core(stop, o.title_stopwords), o)
     if hard + repeated_hits < o.min_hard_lines:
         # no page furniture: trust only hard evidence
@@ -514,20 +515,32 @@ def classify_lines(
     return {it.index: it.why for it in items if it.cls != GOOD}
 
 
-def _keep_inside(items: list[_Line], kept: list[tuple[int, int, int]], categories: tuple[str, ...]) -> int:
-    """Turn lines of rule ``categories`` that lie between the first and last good line of a kept block
-    back into article lines (an author-bio pattern also matches a news sentence about a reporter); return
-    how many."""
+def _keep_inside(
+    items: list[_Line], kept: list[tuple[int, int, int]], categories: tuple[str, ...]
+) -> tuple[list[tuple[int, int, int]], int]:
+    """Turn lines of rule ``categories`` back into article lines where they lie inside a kept block (between
+    its first and last good line) or open it (the line right before its first good line: a news lead such as
+    "X is a Wall Street Journal reporter who was detained ..." reads like an author bio); a bio after the
+    article still goes. Return the blocks, widened to the lines they now open, and how many lines were kept."""
     if not categories:
-        return 0
+        return kept, 0
     marks = tuple(f"rule:{c}:" for c in categories)
+
+    def rescue(it: _Line) -> bool:
+        if it.cls == BAD and it.why.startswith(marks):
+            it.cls, it.hard = GOOD, False
+            return True
+        return False
+
     count = 0
-    for first, last, _ in kept:
-        for it in items[first + 1 : last]:
-            if it.cls == BAD and it.why.startswith(marks):
-                it.cls, it.hard = GOOD, False
-                count += 1
-    return count
+    blocks: list[tuple[int, int, int]] = []
+    for first, last, chars in kept:
+        count += sum(rescue(it) for it in items[first + 1 : last])
+        if first > 0 and rescue(items[first - 1]):
+            count += 1
+            first -= 1
+        blocks.append((first, last, chars))
+    return blocks, count
 
 
 def _topical(

@@ -52,6 +52,7 @@ LOOK_ALIKES = [
     "Readers can log in to the archive to read older editions.",
     "The minister said the app would be available from next week.",
     "Marie Curie is a pioneer whose work changed physics and chemistry.",
+    "Turnout 2019 - 65%",  # a statistic line, not a ticker quote (the sign does not touch the number)
 ]
 
 
@@ -115,6 +116,24 @@ def test_bio_like_sentences_inside_an_article_stay():
     assert "Lena Fischer" not in res.text  # after the article: still an author box
     off = strip("\n".join(body), inside_keep_categories=())
     assert body[2] not in off.text and body[4] not in off.text
+
+
+def test_bio_like_lead_paragraph_stays():
+    """A news lead right under the headline that reads like a bio opens the article and stays."""
+    body = [
+        "Court extends detention of reporter",
+        "Evan Gershkovich is a reporter for The Wall Street Journal who was detained in Yekaterinburg in March"
+        " and accused of espionage, which he and his employer deny.",
+        "A Moscow court on Tuesday extended his pre-trial detention by three months, his lawyers said after"
+        " the closed hearing, rejecting their request for house arrest.",
+        "The United States has called the charges baseless and demanded his release, the State Department said.",
+        "Share this article",
+        "About the author",
+        "Lena Fischer is a business reporter based in Berlin who writes about energy and housing.",
+    ]
+    res = strip("\n".join(body))
+    assert body[1] in res.text and body[0] in res.text
+    assert "Lena Fischer" not in res.text
 
 def _page_flags(page: dict, **over) -> dict[str, bool]:
     lines = [ln["text"] for ln in page["lines"]]
