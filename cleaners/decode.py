@@ -49,7 +49,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 
 class DecodeOptions(Options):
     detect_legacy: bool  # try charset-normalizer when strict UTF-8 fails
-    prefer_encodings: list[str]  # among near-equal guesses, the first of these that fits wins
+    prefer_encodings: tuple[str, ...]  # among near-equal guesses, the first of these that fits wins
     prefer_max_chaos: float = Field(ge=0, le=1)  # "near-equal": at most this much more chaos than the best
     max_chaos: float = Field(ge=0, le=1)  # a best guess messier than this is not text: binary
     max_control_share: float = Field(ge=0, le=1)  # share of C0 controls/NULs that marks data as binary
@@ -166,7 +166,8 @@ def _preferred(
     # Equally clean is not enough: koi8-r Russian is as clean read as cp932 half-width katakana. Among
     # the clean guesses, those showing the fewest signs of a wrong reading (cleaners.legacy) stay.
     if len(close) > 1:
-        wrongness = [implausibility(str(m)[: opts.sniff_bytes]) for m in close]  # a head bounds the cost
+        # the head of each reading only: str(m) would decode the whole document for every guess
+        wrongness = [implausibility(m.raw[: opts.sniff_bytes].decode(m.encoding, "ignore")) for m in close]
         close = [m for m, w in zip(close, wrongness, strict=True) if w == min(wrongness)]
     for name in opts.prefer_encodings:
         for m in close:

@@ -19,6 +19,15 @@ def test_boilerplate_options_stay_hashable() -> None:
     assert opts.title_far_before == ("byline", "timestamp")
 
 
+def test_every_stage_options_model_hashes() -> None:
+    """No stage's options hold a list (unhashable): every section of the settings hashes."""
+    settings = load_settings()
+    for name in type(settings).model_fields:
+        section = getattr(settings, name)
+        if hasattr(type(section), "model_fields"):
+            hash(section)
+
+
 def _rules():
     import tomllib
 
