@@ -176,3 +176,27 @@ def test_live_blog_clock_lines_do_not_cut_entries():
     assert lines[4] in res.text and lines[6] in res.text
     skip = [c for c in pipe().s.boilerplate.context_skip_categories if c != "clock"]
     assert lines[6] not in strip("\n".join(lines), context_skip_categories=skip).text
+
+
+def test_section_labels_inside_an_article_do_not_cut_it():
+    """Widget labels ("Tiempo", "Agenda") used as headings inside an article: the context pass looks past
+    them (category `label` in context_skip_categories) and they stay inside (inside_keep_categories); the
+    same labels after the article go. Before, the lead paragraph next to one was lost as well."""
+    body = [
+        "Storm brings snow chaos to Madrid",
+        "Heavy snowfall paralysed traffic in Madrid on Saturday, with hundreds of drivers trapped on the M-30"
+        " ring road overnight, officials said.",
+        "Tiempo",
+        "The state weather agency said the storm was the heaviest in fifty years and warned of ice on Sunday as"
+        " temperatures fall to minus ten.",
+        "Agenda",
+        "Schools will remain closed on Monday and the army has been sent to clear the main roads, the regional"
+        " government said in a statement.",
+        "Share this article",
+        "Tiempo",
+        "Agenda",
+    ]
+    res = strip("\n".join(body))
+    assert res.text.split("\n")[:6] == body[:6]
+    gone = [e.rule for e in res.edits if e.before.strip() in ("Tiempo", "Agenda")]
+    assert gone == ["rule:label:weather-ticker-label"] * 2
