@@ -65,13 +65,30 @@ def release_now() -> None:
     trim()
 
 
-def call(fn: Callable[..., dict[str, Any]], *args: Any, release: bool = False) -> dict[str, Any]:
-    """Run one step in a worker; then trim the heap (see the module docstring)."""
+def step(fn: str | Callable[..., Any]) -> Callable[..., Any]:
+    """A step given by its name in :mod:`flows.stages` (imported on first use), or the callable itself.
+
+    The CLI names the steps instead of importing :mod:`flows.stages`: that module brings the cleaners
+    and their dependencies (numpy, ftfy, regex, langdetect: ~33 MB RSS), which only workers need."""
+    if callable(fn):
+        return fn
+    from flows import stages
+
+    return getattr(stages, fn)
+
+
+def warm(settings_json: str) -> None:
+    """Pool task: import the shard steps in this worker and warm them up (:func:`flows.stages.warm_up`)."""
+    step("warm_up")(settings_json)
+
+
+def call(fn: str | Callable[..., dict[str, Any]], *args: Any, release: bool = False) -> dict[str, Any]:
+    """Run one step (a :func:`step`) in a worker; then trim the heap (see the module docstring)."""
     if release:
         release_caches()
         trim()
     try:
-        return fn(*args)
+        return step(fn)(*args)
     finally:
         trim()
 
@@ -101,8 +118,6 @@ def fork_pool(workers: int, settings_json: str, allow_fork: bool = True) -> tupl
     Forking is safe only while this process runs a single thread (a forked child gets no other
     thread, but may inherit a lock one of them held): call it before Prefect is imported.
     """
-    from flows import stages  # loaded once here, shared by the workers
-
     if not allow_fork or threading.active_count() > 1 or sys.platform != "linux":
         pool = forkserver_pool(workers)
         forked = False
@@ -113,6 +128,8 @@ def fork_pool(workers: int, settings_json: str, allow_fork: bool = True) -> tupl
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_die_with_parent, initargs=(os.getpid(),))
         forked = True
-    for _ in range(workers):  # rules and profiles load while this process starts Prefect
-        pool.submit(stages.warm_up, settings_json)
+    # each worker imports the cleaners and loads rules and profiles while this process starts Prefect;
+    # this process never imports them (see step)
+    for _ in range(workers):
+        pool.submit(warm, settings_json)
     return pool, forked
