@@ -103,8 +103,26 @@ def forkserver_pool(workers: int) -> ProcessPoolExecutor:
 PR_SET_PDEATHSIG = 1
 
 
+# glibc mallopt parameters (malloc.h)
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8
+MMAP_THRESHOLD = 128 * 1024
+
+
+def tune_malloc() -> None:
+    """In a worker (single-threaded): one malloc arena, and a fixed 128 KiB mmap threshold (glibc
+    otherwise raises it to the largest block freed, up to 32 MiB, so a shard's big buffers then
+    stay in the heap, where other allocations pin them)."""
+    libc = _libc()
+    if libc is None or not hasattr(libc, "mallopt"):
+        return
+    libc.mallopt(M_ARENA_MAX, 1)
+    libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+    libc.mallopt(M_TRIM_THRESHOLD, MMAP_THRESHOLD)
+
+
 def _die_with_parent(parent: int) -> None:
     """Pool initializer: the kernel SIGKILLs this worker when the CLI dies (even by ``kill -9``)."""
+    tune_malloc()
     libc = _libc()
     if libc is None or libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0 or os.getppid() != parent:
         os._exit(1)  # cannot be tied to the CLI, or it is already gone
