@@ -108,16 +108,16 @@ M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8
 MMAP_THRESHOLD = 128 * 1024
 
 
-def tune_malloc() -> None:
+def tune_malloc() -> bool:
     """In a worker (single-threaded): one malloc arena, and a fixed 128 KiB mmap threshold (glibc
     otherwise raises it to the largest block freed, up to 32 MiB, so a shard's big buffers then
-    stay in the heap, where other allocations pin them)."""
+    stay in the heap, where other allocations pin them). True if glibc took all three settings."""
     libc = _libc()
-    if libc is None or not hasattr(libc, "mallopt"):
-        return
-    libc.mallopt(M_ARENA_MAX, 1)
-    libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
-    libc.mallopt(M_TRIM_THRESHOLD, MMAP_THRESHOLD)
+    if libc is None or not hasattr(libc, "mallopt"):  # not glibc
+        return False
+    done = [libc.mallopt(param, value) for param, value in
+            ((M_ARENA_MAX, 1), (M_MMAP_THRESHOLD, MMAP_THRESHOLD), (M_TRIM_THRESHOLD, MMAP_THRESHOLD))]
+    return all(r == 1 for r in done)
 
 
 def _die_with_parent(parent: int) -> None:
