@@ -3,7 +3,9 @@
 :func:`fork_pool` forks the workers straight from the CLI, before Prefect is imported and before any
 thread exists, so no forkserver process (~54 MB RSS) and no resource tracker (~13 MB) run beside
 them, and the workers share the CLI's already-imported modules copy-on-write (``gc.freeze`` first:
-the collector then never writes to those objects' headers, which would copy their pages). Each worker
+the collector then never writes to those objects' headers, which would copy their pages). The CLI
+never imports the cleaners (numpy, ftfy, regex, langdetect: ~33 MB it would keep for nothing): each
+worker imports them after the fork (:func:`warm`) and tunes its allocator (:func:`tune_malloc`). Each worker
 asks the kernel to kill it when the CLI dies (``PR_SET_PDEATHSIG``), so a ``kill -9`` of the run needs
 no watchdog process for them. Where a thread already runs (Prefect imported: ``textwash serve``,
 tests), :func:`forkserver_pool` is used.
