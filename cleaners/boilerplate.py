@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import xxhash
-from pydantic import Field
 
 from cleaners import boilerplate_topic as topic
 from cleaners.boilerplate_rules import (
@@ -55,7 +54,7 @@ from cleaners.line_features import (
     content_stems,
     line_features,
 )
-from cleaners.options import Options
+from cleaners.options import BoilerplateOptions
 from cleaners.stopwords import Stopwords
 
 STAGE = "boilerplate"
@@ -77,71 +76,6 @@ __all__ = [
 ]
 
 
-class BoilerplateOptions(Options):
-    enabled: bool
-    rules_file: str  # relative to the config folder
-    extra_rules_files: tuple[str, ...]  # the user's own rule files, added after rules_file
-    stopwords_dir: str  # relative to the config folder; <iso>.txt per language
-    pattern_timeout_s: float = Field(gt=0)  # per-line time limit for rule patterns
-    length_low: int = Field(ge=1)  # shorter lines are SHORT (decided by context)
-    length_high: int = Field(ge=1)  # prose lines at least this long are GOOD outright
-    length_sentence: int = Field(ge=1)  # ... and from this length if they end like a sentence
-    stopwords_low: float = Field(ge=0, le=1)  # stopword density for NEARGOOD
-    stopwords_high: float = Field(ge=0, le=1)  # stopword density for GOOD
-    stopwords_sentence: float = Field(ge=0, le=1)  # a long line ending like a sentence needs only this
-    stopwords_sample_chars: int = Field(ge=20)  # density of longer lines is measured on their start
-    stopwords_guess_share: float = Field(ge=0, le=1)  # unknown language: best list must cover this share
-    # a short line ending like a sentence with this many words is NEARGOOD
-    short_sentence_words: int = Field(ge=1)
-    menu_min_tokens: int = Field(ge=1)  # this many | » › • separators make a line a menu
-    capitalised_min_words: int = Field(ge=1)  # capitalised-word runs of at least this many words ...
-    capitalised_share: float = Field(ge=0, le=1)  # ... with this share of capitals and no stopwords go
-    teaser_max_chars: int = Field(ge=0)  # lines up to this long ending in "..." are teasers
-    list_min_run: int = Field(ge=0)  # this many short non-sentence lines in a row are a link list (0: off)
-    # good clusters separated by at most this much bad weight are one block
-    block_max_gap: float = Field(ge=0)
-    block_soft_weight: float = Field(ge=0)  # weight of a bad line without rule/menu evidence (hard ones: 1)
-    block_soft_categories: tuple[str, ...]  # rule categories that weigh as soft in gaps (dates, bylines)
-    context_skip_categories: tuple[str, ...]  # rule categories the context pass looks past, as past short lines
-    # rule categories whose lines stay when they lie inside the article (between two of its good lines)
-    inside_keep_categories: tuple[str, ...]
-    # other blocks stay if at least this share of the main block's chars ...
-    block_keep_share: float = Field(ge=0)
-    block_keep_chars: int = Field(ge=0)  # ... or at least this many characters of good lines (0: off)
-    topic_min_share: float = Field(ge=0, le=1)  # ... or if this share of their content words is in the main block
-    topic_min_chars: int = Field(ge=0)  # ... and they have at least this many characters of good lines
-    topic_body_chars: int = Field(ge=1)  # a block's topic is read on its first characters
-    # soft signals act only on pages with this many rule/menu/repeated lines
-    min_hard_lines: int = Field(ge=0)
-    barrier_categories: tuple[str, ...]  # rule categories whose line, after the article began, ends it
-    barrier_min_chars: int = Field(ge=0)  # ... once this many characters of good lines came before it
-    barrier_min_share: float = Field(ge=0, le=1)  # ... and this share of all the page's good characters
-    tail_categories: tuple[str, ...]  # rule categories whose line after the article ends it ...
-    tail_max_after_share: float = Field(ge=0)  # ... if the good text below is at most this share of that above
-    title_window: int = Field(ge=0)  # lines above the article searched for its headline/subheads
-    title_max_words: int = Field(ge=1)
-    title_skip_hard: bool  # lines with hard evidence (bylines, share bars) do not count in title_window
-    title_list_lines: int = Field(ge=0)  # the nearest link-list lines above the article may be its headline
-    subheads: bool  # also rescue title-like lines inside the article right before a good line
-    # title-like lines right before a line of these rule categories (a headline above its byline and date)
-    # are headline candidates up to title_far_window lines above the article
-    title_far_before: tuple[str, ...]
-    title_far_window: int = Field(ge=0)
-    title_min_shared: int = Field(ge=1)  # content words a title shares with the article body ...
-    title_min_share: float = Field(ge=0, le=1)  # ... and as a share of its own content words
-    # content words of titles are words not among this many most frequent stopwords (0: the whole list)
-    title_stopwords: int = Field(ge=0)
-    stem_chars: int = Field(ge=3)  # content words are compared on this many leading characters
-    title_body_chars: int = Field(ge=1)  # the article's first characters whose words titles are compared with
-    wrap_min_lines: int = Field(ge=1)  # hard-wrapped text is recognised with at least this many lines ...
-    wrap_min_width: int = Field(ge=1)  # ... whose wrap width (90th percentile length) lies in this range ...
-    wrap_max_width: int = Field(ge=1)
-    wrap_full_share: float = Field(ge=0, le=1)  # ... lines this close to the width continue the paragraph
-    wrap_min_share: float = Field(ge=0, le=1)  # ... and at least this share of lines are that full
-    repeat_min_docs: int = Field(ge=2)
-    repeat_min_share: float = Field(ge=0, le=1)
-    repeat_max_doc_share: float = Field(ge=0, le=1)
-    redetect_language_share: float = Field(ge=0, le=1)  # pipeline: re-detect language if this share went
 
 
 def line_key(line: str) -> str:

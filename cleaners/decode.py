@@ -6,14 +6,12 @@ import codecs
 import unicodedata
 from typing import TYPE_CHECKING
 
-from pydantic import Field
-
 from cleaners.edits import Edit, StageResult
 from cleaners.legacy import implausibility
 
 if TYPE_CHECKING:
     from charset_normalizer.models import CharsetMatch
-from cleaners.options import Options
+from cleaners.options import DecodeOptions
 
 STAGE = "decode"
 
@@ -47,16 +45,6 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 
-class DecodeOptions(Options):
-    detect_legacy: bool  # try charset-normalizer when strict UTF-8 fails
-    prefer_encodings: tuple[str, ...]  # among near-equal guesses, the first of these that fits wins
-    prefer_max_chaos: float = Field(ge=0, le=1)  # "near-equal": at most this much more chaos than the best
-    max_chaos: float = Field(ge=0, le=1)  # a best guess messier than this is not text: binary
-    max_control_share: float = Field(ge=0, le=1)  # share of C0 controls/NULs that marks data as binary
-    sniff_bytes: int = Field(gt=0)  # how many leading bytes the binary check looks at
-    utf16_nul_share: float = Field(ge=0, le=1)  # NULs on one byte parity that mark BOM-less UTF-16
-    utf16_min_letters: float = Field(ge=0, le=1)  # BOM-less UTF-16 without NULs: share of letters ...
-    utf16_min_breaks: float = Field(ge=0, le=1)  # ... and of spaces, punctuation and line breaks
 
 
 def _binary_kind(data: bytes, opts: DecodeOptions) -> str | None:

@@ -22,7 +22,6 @@ would leave it unchanged (tests/test_stage_speed.py compares with the plain impl
 
 from __future__ import annotations
 
-import codecs
 import re
 import unicodedata
 from functools import lru_cache
@@ -30,14 +29,13 @@ from functools import lru_cache
 import ftfy
 import ftfy.bad_codecs  # registers the sloppy-windows-* codecs
 from ftfy.chardata import CHARMAP_ENCODINGS, CONTROL_CHARS, HTML_ENTITY_RE
-from pydantic import Field, field_validator
 
 from cleaners.edits import Edit, StageResult
 from cleaners.ftfy_prefilter import ACTIVE as PREFILTER_ACTIVE
 from cleaners.ftfy_prefilter import FIRST, FRAMED, RARE, may_be_bad
 from cleaners.legacy import may_be_legacy, redecode
 from cleaners.legacy import signs as legacy_signs
-from cleaners.options import Options
+from cleaners.options import EncodingOptions
 from cleaners.token_diff import AlternatingMatcher
 
 STAGE = "encoding"
@@ -141,28 +139,6 @@ _MAY_NEED_FIXING = re.compile(
 )
 
 
-class EncodingOptions(Options):
-    enabled: bool
-    gate: bool  # skip ftfy on text the gate finds clean
-    unescape_html: bool
-    uncurl_quotes: bool
-    fix_character_width: bool
-    fix_latin_ligatures: bool
-    fix_line_breaks: bool
-    normalization: str | None = Field(pattern="^(NFC|NFKC|NFD|NFKD)$")
-    max_diff_chars: int = Field(gt=0)  # above this, an edit spans the changed region instead of a char diff
-    legacy_codecs: tuple[str, ...]  # code pages a line shown as cp1252/latin-1 may really be in ([] = off)
-    legacy_min_signs: int = Field(ge=1)  # signs of such a reading (cleaners.legacy) before one is tried
-
-    @field_validator("legacy_codecs")
-    @classmethod
-    def _known_codecs(cls, names: tuple[str, ...]) -> tuple[str, ...]:
-        for name in names:
-            try:
-                codecs.lookup(name)
-            except LookupError:
-                raise ValueError(f"unknown code page {name!r}") from None
-        return names
 
 
 @lru_cache(maxsize=8)

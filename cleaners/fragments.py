@@ -27,13 +27,12 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-from pydantic import Field
 
 from cleaners.edits import Edit, StageResult, apply_spans
 from cleaners.function_words import STOPWORDS, _words
 from cleaners.glossary import LANGUAGES_OF_SCRIPT, Glossary
 from cleaners.language import langdetect_language
-from cleaners.options import Options
+from cleaners.options import FragmentOptions
 from cleaners.scripts import (
     CASED,
     UNSPACED,
@@ -72,21 +71,6 @@ _ABBREVIATION = regex.compile(
 )
 
 
-class FragmentOptions(Options):
-    enabled: bool
-    policy: str = Field(pattern="^(restore|drop|mark)$")
-    glossary_dir: str  # relative to the config folder
-    max_foreign_share: float = Field(ge=0, le=1)  # above this share of letters: reject mixed_language
-    min_alphabetic_letters: int = Field(ge=1)  # shorter runs of spaced scripts are symbols (π, β)
-    max_glossary_pieces: int = Field(ge=0)  # a fragment restored from more glossary pieces is dropped
-    keep_names: bool  # keep unknown Titlecase words of cased scripts (probably names)
-    latin: bool  # also look for clauses in another Latin-script language
-    latin_min_words: int = Field(ge=1)
-    latin_min_foreign_stopwords: int = Field(ge=1)  # function words of the other language in the clause
-    latin_max_own_stopword_share: float = Field(ge=0, le=1)  # more of the document's own: not foreign
-    latin_min_probability: float = Field(ge=0, le=1)  # langdetect's confidence on the clause
-    latin_max_checks: int = Field(ge=0)  # langdetect runs per document at most (bounds the cost)
-    seed: int  # langdetect seed for clause checks
 
 
 @dataclass(slots=True)

@@ -37,9 +37,8 @@ from collections import Counter
 from functools import lru_cache
 
 import regex
-from pydantic import Field
 
-from cleaners.options import Options
+from cleaners.options import LanguageOptions
 from cleaners.stopword_index import StopwordIndex
 from cleaners.word_scan import WordPattern
 
@@ -71,21 +70,6 @@ _LETTER = regex.compile(r"\p{L}+")
 _WORD = WordPattern(r"{L}++(?:['’]{L}++)?+", r"\p{L}")
 
 
-class LanguageOptions(Options):
-    seed: int  # langdetect is randomised; a fixed seed makes tags deterministic
-    sample_chars: int = Field(gt=0)  # langdetect looks at this many characters at most
-    min_letters: int = Field(ge=0)  # fewer letters than this: language "und"
-    min_probability: float = Field(ge=0, le=1)  # below this: language "und"
-    fast_path: bool  # decide by script / function words when that is unambiguous; else langdetect
-    script_min_share: float = Field(gt=0.5, le=1)  # share of letters in a one-language script
-    kana_min_share: float = Field(gt=0, le=1)  # kana among letters for ja (Han+kana >= script_min_share)
-    russian_letter_min_share: float = Field(gt=0, le=1)  # ы/э among Cyrillic letters for ru (no uk/bg/mk letters)
-    stopword_sample_chars: int = Field(gt=0)  # function words are counted in a sample this long
-    stopword_retry_chars: int = Field(ge=0)  # undecided: count again in a sample this long (0: no retry)
-    stopword_min_tokens: int = Field(ge=1)  # fewer words: no function-word decision
-    stopword_min_share: float = Field(gt=0, le=1)  # share of tokens that are stopwords of the language
-    stopword_max_rival: float = Field(ge=0, lt=1)  # every other language's share must stay below this x best
-    fast_languages: tuple[str, ...]  # languages the function-word path may decide
 
 
 def _ensure_factory() -> None:

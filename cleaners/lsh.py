@@ -7,25 +7,8 @@ from functools import lru_cache
 
 import numpy as np
 import xxhash
-from pydantic import Field
 
-from cleaners.options import Options
-
-
-class LshOptions(Options):
-    threshold: float = Field(gt=0, lt=1)  # Jaccard similarity at which two documents are near-duplicates
-    bands: int = Field(ge=0)  # 0: chosen from the S-curve for the threshold
-    rows: int = Field(ge=0)
-    false_negative_weight: float = Field(gt=0)  # how much worse a missed pair is than a candidate checked
-    candidate_threshold: float = Field(gt=0, lt=1)  # with containment: LSH proposes pairs from this Jaccard
-    containment: float = Field(
-        ge=0, le=1
-    )  # 0 = off; else also accept candidates this contained (truncated copies)
-    containment_min_shingles: int = Field(
-        ge=1
-    )  # ... when the smaller document has at least this many shingles
-    containment_min_ratio: float = Field(ge=0, le=1)  # ... and it has at least this share of the larger one's
-    max_bucket: int = Field(ge=2)  # a band bucket pairs each member with at most this many earlier members
+from cleaners.options import LshOptions as LshOptions  # re-exported (defined there)
 
 
 def _integrate(f: Callable[[float], float], a: float, b: float, steps: int = 200) -> float:

@@ -27,9 +27,8 @@ from functools import lru_cache
 import numpy as np
 import regex
 import xxhash
-from pydantic import Field
 
-from cleaners.options import Options
+from cleaners.options import MinHashOptions
 
 _MERSENNE_PRIME = np.uint64((1 << 61) - 1)
 _MAX32 = np.uint64((1 << 32) - 1)
@@ -47,16 +46,8 @@ _MIX = np.array(
     [xxhash.xxh3_64_intdigest(f"textwash-shingle-{i}".encode()) | 1 for i in range(64)], dtype=np.uint64
 )
 _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
-_SCHEMES = "^(affine32|legacy)$"
 
 
-class MinHashOptions(Options):
-    num_perm: int = Field(ge=16, le=1024)
-    seed: int
-    scheme: str = Field(pattern=_SCHEMES)  # datasketch permutation scheme of the signature values
-    shingle_words: int = Field(ge=1, le=63)  # token n-gram size (a token: a word, or one CJK/Thai character)
-    min_words: int = Field(ge=1)  # fewer tokens: the whole text is one shingle
-    batch_docs: int = Field(ge=1)  # documents permuted together by signatures()
 
 
 @lru_cache(maxsize=1)

@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pydantic import Field
-
 from cleaners.edits import Edit, StageResult, apply_spans
-from cleaners.options import Options
+from cleaners.options import WhitespaceOptions
 
 STAGE = "whitespace"
 
@@ -24,13 +22,6 @@ _BIDI_CONTROL = "\u202a-\u202e\u2066-\u2069"
 _C0_C1_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f"
 
 
-class WhitespaceOptions(Options):
-    enabled: bool
-    strip_indentation: bool  # remove leading whitespace of every line (drifting indentation)
-    collapse_spaces: bool  # runs of spaces inside a line become one
-    remove_bidi_controls: bool
-    remove_joiners_in_words: bool  # ZWJ/ZWNJ between two Latin, Greek or Cyrillic letters
-    max_blank_lines: int = Field(ge=0)  # consecutive blank lines kept between paragraphs
 
 
 # Cheap checks for anything a pass may change. Each regex is one character class, so the engine

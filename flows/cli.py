@@ -108,9 +108,9 @@ def clean(inputs: tuple[str, ...], out: Path, config: tuple[str, ...], sets: tup
     if out.exists() and not out.is_dir():
         raise click.UsageError(f"--out {out} exists and is not a folder")
 
-    from flows.index import DedupIndexError, open_index
-
     if settings.index.path:  # fail before any work if the index is unreachable, damaged or incompatible
+        from flows.index import DedupIndexError, open_index
+
         try:
             open_index(settings.index.path, settings).close()
         except DedupIndexError as exc:
@@ -140,8 +140,13 @@ def clean(inputs: tuple[str, ...], out: Path, config: tuple[str, ...], sets: tup
                                api_server=api_server, watchdog=watchdog or False, pool=pool)
     except InputError as exc:
         raise click.UsageError(str(exc)) from exc
-    except DedupIndexError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except Exception as exc:
+        # imported only now: flows.index needs numpy, which this process otherwise never loads
+        from flows.index import DedupIndexError
+
+        if isinstance(exc, DedupIndexError):
+            raise click.ClickException(str(exc)) from exc
+        raise
     click.echo(_summary(report, out, time.perf_counter() - started), err=True)
 
 

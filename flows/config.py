@@ -9,14 +9,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from cleaners.boilerplate import BoilerplateOptions
-from cleaners.decode import DecodeOptions
-from cleaners.encoding import EncodingOptions
-from cleaners.fragments import FragmentOptions
-from cleaners.language import LanguageOptions
-from cleaners.lsh import LshOptions
-from cleaners.minhash import MinHashOptions
-from cleaners.whitespace import WhitespaceOptions
+from cleaners.options import (  # the models only: no cleaner is imported here (cleaners/options.py)
+    BoilerplateOptions,
+    DecodeOptions,
+    EncodingOptions,
+    FragmentOptions,
+    LanguageOptions,
+    LshOptions,
+    MinHashOptions,
+    WhitespaceOptions,
+)
 
 
 class ConfigError(ValueError):

@@ -31,10 +31,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from prefect import flow, get_run_logger, task
 from prefect.futures import as_completed
 
-from flows import stages, workers
+from flows import workers
 from flows.config import Settings
 from flows.outputs import write_report
 from flows.prefect_server import drain_client
+from flows.work import WORK_DIR_NAME, Work, plan, run_key
 
 if TYPE_CHECKING:
     from flows.prefect_server import LocalServer, ThreadServer
@@ -46,10 +47,15 @@ _POOL_SIZE = 0
 _PROGRESS: Callable[[str, int], None] | None = None
 
 
-def _run(fn: Callable[..., dict[str, Any]], *args: Any, release: bool = False) -> dict[str, Any]:
+# Shard steps are named (str: a function of flows.stages, see flows.workers.step), so this process,
+# which hosts Prefect, never imports the cleaners: only the workers do.
+Step = str | Callable[..., dict[str, Any]]
+
+
+def _run(fn: Step, *args: Any, release: bool = False) -> dict[str, Any]:
     if _POOL is not None:
         return _POOL.submit(workers.call, fn, *args, release=release).result()
-    return fn(*args)
+    return workers.step(fn)(*args)
 
 
 def _tick(step: str, n: int = 1) -> None:
@@ -57,12 +63,11 @@ def _tick(step: str, n: int = 1) -> None:
         _PROGRESS(step, n)
 
 
-def _run_shards(fn: Callable[[str, int], dict[str, Any]], label: str, work_root: str,
-                indexes: list[int]) -> list[dict[str, Any]]:
+def _run_shards(fn: str, label: str, work_root: str, indexes: list[int]) -> list[dict[str, Any]]:
     """The shards of one task: all handed to the pool at once (a tick as each one finishes), or run
     one after another where there is no pool (on a Dask worker, where a task has one shard)."""
     if _POOL is None:
-        return [fn(work_root, i) for i in indexes]
+        return [workers.step(fn)(work_root, i) for i in indexes]
     futures = [_POOL.submit(workers.call, fn, work_root, i) for i in indexes]
     for _ in cf_completed(futures):
         _tick(label)
@@ -71,34 +76,34 @@ def _run_shards(fn: Callable[[str, int], dict[str, Any]], label: str, work_root:
 
 @task(name="plan")
 def plan_task(inputs: list[str], settings_json: str, work_root: str) -> dict[str, Any]:
-    plan = stages.plan(inputs, Settings.model_validate_json(settings_json), stages.Work(Path(work_root)))
-    return {"shards": len(plan["shards"]), "files": plan["files"], "rejects": len(plan["rejects"])}
+    data = plan(inputs, Settings.model_validate_json(settings_json), Work(Path(work_root)))
+    return {"shards": len(data["shards"]), "files": data["files"], "rejects": len(data["rejects"])}
 
 
 @task
 def prepare_task(work_root: str, indexes: list[int]) -> list[dict[str, Any]]:
-    return _run_shards(stages.prepare_shard, "prepare", work_root, indexes)
+    return _run_shards("prepare_shard", "prepare", work_root, indexes)
 
 
 @task(name="repeated-lines")
 def repeated_task(work_root: str, shards: int) -> dict[str, Any]:
     # in a worker: merging every shard's line counts takes ~20 MB for a moment, which this process
     # kept resident for the rest of the run (+12 MB measured); a worker trims it afterwards
-    return _run(stages.find_repeated_lines, work_root, shards)
+    return _run("find_repeated_lines", work_root, shards)
 
 
 @task
 def clean_task(work_root: str, indexes: list[int]) -> list[dict[str, Any]]:
-    return _run_shards(stages.clean_shard, "clean", work_root, indexes)
+    return _run_shards("clean_shard", "clean", work_root, indexes)
 
 
 @task(name="dedup")
 def dedup_task(work_root: str, shards: int) -> dict[str, Any]:
     if _POOL is None:
-        return stages.dedup(work_root, shards)
+        return workers.step("dedup")(work_root, shards)
     # the cleaning caches make room in the worker that deduplicates; the others, idle until the
     # render step, drop theirs too (best effort: an idle worker takes each of these calls)
-    future = _POOL.submit(workers.call, stages.dedup, work_root, shards, release=True)
+    future = _POOL.submit(workers.call, "dedup", work_root, shards, release=True)
     for _ in range(_POOL_SIZE - 1):
         _POOL.submit(workers.release_now)
     return future.result()
@@ -106,12 +111,12 @@ def dedup_task(work_root: str, shards: int) -> dict[str, Any]:
 
 @task
 def render_task(work_root: str, indexes: list[int]) -> list[dict[str, Any]]:
-    return _run_shards(stages.render_shard, "render", work_root, indexes)
+    return _run_shards("render_shard", "render", work_root, indexes)
 
 
 @task(name="write-outputs")
 def write_task(work_root: str, shards: int, out: str) -> dict[str, Any]:
-    return _run(stages.write_outputs, work_root, shards, out)
+    return _run("write_outputs", work_root, shards, out)
 
 
 def _versions() -> dict[str, str]:
@@ -170,7 +175,7 @@ def _map(fn: Any, label: str, work_root: str, shards: int) -> list[dict[str, Any
     return [r for f in futures for r in f.result()]
 
 
-def _publish_artifacts(report: dict[str, Any], work: stages.Work, cleaned: list[dict[str, Any]]) -> None:
+def _publish_artifacts(report: dict[str, Any], work: Work, cleaned: list[dict[str, Any]]) -> None:
     from flows.artifacts import artifact_decisions, merge_line_counts, publish
 
     try:
@@ -228,7 +233,7 @@ def clean_flow(inputs: list[str], out: str, settings_json: str, work_root: str) 
         "config": settings.dump(),
     }
     write_report(Path(out), report)
-    _publish_artifacts(report, stages.Work(Path(work_root)), cleaned)
+    _publish_artifacts(report, Work(Path(work_root)), cleaned)
     if not settings.run.keep_work_dir:
         shutil.rmtree(work_root, ignore_errors=True)
         with contextlib.suppress(OSError):
@@ -238,7 +243,7 @@ def clean_flow(inputs: list[str], out: str, settings_json: str, work_root: str) 
 
 def work_root_for(inputs: list[str], out: Path, settings: Settings) -> Path:
     """The run's work folder: ``OUT/.textwash-work/<run-key>`` (absolute: Dask workers need it so)."""
-    return out.resolve() / stages.WORK_DIR_NAME / stages.run_key(inputs, settings)
+    return out.resolve() / WORK_DIR_NAME / run_key(inputs, settings)
 
 
 def run_local(inputs: list[str], out: Path, settings: Settings,

@@ -3,7 +3,9 @@
 :func:`fork_pool` forks the workers straight from the CLI, before Prefect is imported and before any
 thread exists, so no forkserver process (~54 MB RSS) and no resource tracker (~13 MB) run beside
 them, and the workers share the CLI's already-imported modules copy-on-write (``gc.freeze`` first:
-the collector then never writes to those objects' headers, which would copy their pages). Each worker
+the collector then never writes to those objects' headers, which would copy their pages). The CLI
+never imports the cleaners (numpy, ftfy, regex, langdetect: ~33 MB it would keep for nothing): each
+worker imports them after the fork (:func:`warm`) and tunes its allocator (:func:`tune_malloc`). Each worker
 asks the kernel to kill it when the CLI dies (``PR_SET_PDEATHSIG``), so a ``kill -9`` of the run needs
 no watchdog process for them. Where a thread already runs (Prefect imported: ``textwash serve``,
 tests), :func:`forkserver_pool` is used.
@@ -65,13 +67,30 @@ def release_now() -> None:
     trim()
 
 
-def call(fn: Callable[..., dict[str, Any]], *args: Any, release: bool = False) -> dict[str, Any]:
-    """Run one step in a worker; then trim the heap (see the module docstring)."""
+def step(fn: str | Callable[..., Any]) -> Callable[..., Any]:
+    """A step given by its name in :mod:`flows.stages` (imported on first use), or the callable itself.
+
+    The CLI names the steps instead of importing :mod:`flows.stages`: that module brings the cleaners
+    and their dependencies (numpy, ftfy, regex, langdetect: ~33 MB RSS), which only workers need."""
+    if callable(fn):
+        return fn
+    from flows import stages
+
+    return getattr(stages, fn)
+
+
+def warm(settings_json: str) -> None:
+    """Pool task: import the shard steps in this worker and warm them up (:func:`flows.stages.warm_up`)."""
+    step("warm_up")(settings_json)
+
+
+def call(fn: str | Callable[..., dict[str, Any]], *args: Any, release: bool = False) -> dict[str, Any]:
+    """Run one step (a :func:`step`) in a worker; then trim the heap (see the module docstring)."""
     if release:
         release_caches()
         trim()
     try:
-        return fn(*args)
+        return step(fn)(*args)
     finally:
         trim()
 
@@ -86,8 +105,26 @@ def forkserver_pool(workers: int) -> ProcessPoolExecutor:
 PR_SET_PDEATHSIG = 1
 
 
+# glibc mallopt parameters (malloc.h)
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8
+MMAP_THRESHOLD = 128 * 1024
+
+
+def tune_malloc() -> bool:
+    """In a worker (single-threaded): one malloc arena, and a fixed 128 KiB mmap threshold (glibc
+    otherwise raises it to the largest block freed, up to 32 MiB, so a shard's big buffers then
+    stay in the heap, where other allocations pin them). True if glibc took all three settings."""
+    libc = _libc()
+    if libc is None or not hasattr(libc, "mallopt"):  # not glibc
+        return False
+    done = [libc.mallopt(param, value) for param, value in
+            ((M_ARENA_MAX, 1), (M_MMAP_THRESHOLD, MMAP_THRESHOLD), (M_TRIM_THRESHOLD, MMAP_THRESHOLD))]
+    return all(r == 1 for r in done)
+
+
 def _die_with_parent(parent: int) -> None:
     """Pool initializer: the kernel SIGKILLs this worker when the CLI dies (even by ``kill -9``)."""
+    tune_malloc()
     libc = _libc()
     if libc is None or libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0 or os.getppid() != parent:
         os._exit(1)  # cannot be tied to the CLI, or it is already gone
@@ -101,8 +138,6 @@ def fork_pool(workers: int, settings_json: str, allow_fork: bool = True) -> tupl
     Forking is safe only while this process runs a single thread (a forked child gets no other
     thread, but may inherit a lock one of them held): call it before Prefect is imported.
     """
-    from flows import stages  # loaded once here, shared by the workers
-
     if not allow_fork or threading.active_count() > 1 or sys.platform != "linux":
         pool = forkserver_pool(workers)
         forked = False
@@ -113,6 +148,8 @@ def fork_pool(workers: int, settings_json: str, allow_fork: bool = True) -> tupl
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_die_with_parent, initargs=(os.getpid(),))
         forked = True
-    for _ in range(workers):  # rules and profiles load while this process starts Prefect
-        pool.submit(stages.warm_up, settings_json)
+    # each worker imports the cleaners and loads rules and profiles while this process starts Prefect;
+    # this process never imports them (see step)
+    for _ in range(workers):
+        pool.submit(warm, settings_json)
     return pool, forked
