@@ -5,7 +5,8 @@ thread exists, so no forkserver process (~54 MB RSS) and no resource tracker (~1
 them, and the workers share the CLI's already-imported modules copy-on-write (``gc.freeze`` first:
 the collector then never writes to those objects' headers, which would copy their pages). The CLI
 never imports the cleaners (numpy, ftfy, regex, langdetect: ~33 MB it would keep for nothing): each
-worker imports them after the fork (:func:`warm`) and tunes its allocator (:func:`tune_malloc`). Each worker
+worker imports them after the fork (:func:`warm`). (A fixed 128 KiB mmap threshold in the workers saved
+~4 MB but made MinHash's numpy buffers cost ~65 µs/doc more in page faults: not used.) Each worker
 asks the kernel to kill it when the CLI dies (``PR_SET_PDEATHSIG``), so a ``kill -9`` of the run needs
 no watchdog process for them. Where a thread already runs (Prefect imported: ``textwash serve``,
 tests), :func:`forkserver_pool` is used.
@@ -105,26 +106,8 @@ def forkserver_pool(workers: int) -> ProcessPoolExecutor:
 PR_SET_PDEATHSIG = 1
 
 
-# glibc mallopt parameters (malloc.h)
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8
-MMAP_THRESHOLD = 128 * 1024
-
-
-def tune_malloc() -> bool:
-    """In a worker (single-threaded): one malloc arena, and a fixed 128 KiB mmap threshold (glibc
-    otherwise raises it to the largest block freed, up to 32 MiB, so a shard's big buffers then
-    stay in the heap, where other allocations pin them). True if glibc took all three settings."""
-    libc = _libc()
-    if libc is None or not hasattr(libc, "mallopt"):  # not glibc
-        return False
-    done = [libc.mallopt(param, value) for param, value in
-            ((M_ARENA_MAX, 1), (M_MMAP_THRESHOLD, MMAP_THRESHOLD), (M_TRIM_THRESHOLD, MMAP_THRESHOLD))]
-    return all(r == 1 for r in done)
-
-
 def _die_with_parent(parent: int) -> None:
     """Pool initializer: the kernel SIGKILLs this worker when the CLI dies (even by ``kill -9``)."""
-    tune_malloc()
     libc = _libc()
     if libc is None or libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0 or os.getppid() != parent:
         os._exit(1)  # cannot be tied to the CLI, or it is already gone

@@ -51,10 +51,3 @@ def test_options_models_are_the_cleaners_own() -> None:
     assert isinstance(settings, Settings)
     with pytest.raises(ValueError, match="unknown code page"):  # the moved validator still runs
         options.EncodingOptions.model_validate({**settings.encoding.model_dump(), "legacy_codecs": ["nope-42"]})
-
-
-def test_tune_malloc_runs_in_a_child() -> None:
-    code = ("import os, sys\nsys.path.insert(0, '.')\nfrom flows import workers\nassert workers.tune_malloc()\n"
-            "buf = [bytes(200_000) for _ in range(50)]\ndel buf\nworkers.trim()\nprint('ok')")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert out.stdout.strip() == "ok"
