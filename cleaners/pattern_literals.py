@@ -14,6 +14,7 @@ pattern's matches on real lines.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ")
 _ESCAPED_LITERAL = frozenset(".-'/:,!?&@#%\"")  # \. \- ... stand for themselves
@@ -40,10 +41,10 @@ def required_literals(source: str) -> frozenset[str] | None:
     return frozenset(x.lower() for x in found)
 
 
-def _split(source: str) -> list[str] | None:
-    """The top-level alternatives of ``source`` (None if its brackets do not balance)."""
-    parts: list[str] = []
-    depth, start, i = 0, 0, 0
+def _outside_classes(source: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """``(index, character)`` of each character of ``source`` from ``start`` that is neither escaped nor
+    inside a character class (ValueError if a class does not close)."""
+    i = start
     while i < len(source):
         c = source[i]
         if c == "\\":
@@ -52,22 +53,33 @@ def _split(source: str) -> list[str] | None:
         if c == "[":
             end = _class_end(source, i)
             if end is None:
-                return None
+                raise ValueError("unclosed character class")
             i = end
             continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth < 0:
-                return None
-        elif c == "|" and depth == 0:
-            parts.append(source[start:i])
-            start = i + 1
+        yield i, c
         i += 1
+
+
+def _split(source: str) -> list[str] | None:
+    """The top-level alternatives of ``source`` (None if its brackets do not balance)."""
+    parts: list[str] = []
+    depth, begin = 0, 0
+    try:
+        for i, c in _outside_classes(source):
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                depth -= 1
+                if depth < 0:
+                    return None
+            elif c == "|" and depth == 0:
+                parts.append(source[begin:i])
+                begin = i + 1
+    except ValueError:
+        return None
     if depth:
         return None
-    parts.append(source[start:])
+    parts.append(source[begin:])
     return parts
 
 
@@ -97,24 +109,16 @@ def _class_end(source: str, i: int) -> int | None:
 def _group_end(source: str, i: int) -> int | None:
     """Index after the group opening at ``source[i] == "("``."""
     depth = 0
-    while i < len(source):
-        c = source[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            end = _class_end(source, i)
-            if end is None:
-                return None
-            i = end
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
+    try:
+        for j, c in _outside_classes(source, i):
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                depth -= 1
+                if depth == 0:
+                    return j + 1
+    except ValueError:
+        return None
     return None
 
 
