@@ -88,8 +88,7 @@ def warm(settings_json: str) -> None:
 def call(fn: str | Callable[..., dict[str, Any]], *args: Any, release: bool = False) -> dict[str, Any]:
     """Run one step (a :func:`step`) in a worker; then trim the heap (see the module docstring)."""
     if release:
-        release_caches()
-        trim()
+        release_now()
     try:
         return step(fn)(*args)
     finally:
